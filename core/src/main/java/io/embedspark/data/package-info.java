@@ -1,0 +1,2 @@
+/** Reading training and evaluation data from local files. */
+package io.embedspark.data;

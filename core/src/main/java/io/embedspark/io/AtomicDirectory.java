@@ -1,0 +1,59 @@
+package io.embedspark.io;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/** Puts a finished directory in place by rename, so readers see the old one or the new one. */
+public final class AtomicDirectory {
+  private AtomicDirectory() {}
+
+  /**
+   * Moves {@code finished} to {@code target}. An existing target is first renamed aside and
+   * deleted only once the new directory is in place.
+   */
+  public static void replace(Path finished, Path target) throws IOException {
+    Path old = null;
+    if (Files.exists(target)) {
+      old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
+      move(target, old);
+    }
+    move(finished, target);
+    if (old != null) {
+      deleteRecursively(old);
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to);
+    }
+  }
+
+  /** Deletes a directory tree; a missing path is not an error. */
+  public static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+        Files.delete(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}

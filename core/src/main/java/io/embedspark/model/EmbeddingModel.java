@@ -1,0 +1,96 @@
+package io.embedspark.model;
+
+import io.embedspark.tokenize.TextTokenizer;
+import io.embedspark.tokenize.TokenBatch;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A ready-to-run embedding model: tokenizer, config and parameters loaded into an inference graph
+ * (no dropout). Turns texts into L2-normalised embeddings of {@code outputDim} coordinates.
+ */
+public final class EmbeddingModel implements AutoCloseable {
+  private final EncoderConfig config;
+  private final TextTokenizer tokenizer;
+  private final DataType dtype;
+  private final SameDiff graph;
+
+  private EmbeddingModel(EncoderConfig config, TextTokenizer tokenizer, DataType dtype,
+      SameDiff graph) {
+    this.config = config;
+    this.tokenizer = tokenizer;
+    this.dtype = dtype;
+    this.graph = graph;
+  }
+
+  /** Builds the inference graph and loads the parameters into it. */
+  public static EmbeddingModel create(EncoderConfig config, ModelParameters parameters,
+      TextTokenizer tokenizer, DataType dtype) {
+    SameDiff sd = EncoderGraph.build(config.withoutDropout(), dtype, false);
+    parameters.copyInto(sd);
+    return new EmbeddingModel(config, tokenizer, dtype, sd);
+  }
+
+  /** Placeholder values for a token batch, for any graph built by {@link EncoderGraph}. */
+  public static Map<String, INDArray> placeholders(TokenBatch batch, DataType dtype) {
+    long[] shape = {batch.size(), batch.width()};
+    Map<String, INDArray> p = new HashMap<>();
+    p.put(EncoderGraph.INPUT_IDS, Nd4j.createFromArray(batch.ids()).reshape(shape));
+    p.put(EncoderGraph.POSITION_IDS, Nd4j.createFromArray(batch.positions()).reshape(shape));
+    p.put(EncoderGraph.TOKEN_TYPE_IDS, Nd4j.zeros(DataType.INT, shape));
+    p.put(EncoderGraph.ATTENTION_MASK,
+        Nd4j.createFromArray(batch.mask()).reshape(shape).castTo(dtype));
+    return p;
+  }
+
+  /** Embeddings of a token batch, [N, outputDim], unit rows. */
+  public INDArray embed(TokenBatch batch) {
+    return graph.outputSingle(placeholders(batch, dtype), EncoderGraph.EMBEDDING);
+  }
+
+  /** Mean-pooled encoder states before the projection, [N, hiddenSize]. */
+  public INDArray pooled(TokenBatch batch) {
+    return graph.outputSingle(placeholders(batch, dtype), EncoderGraph.POOLED);
+  }
+
+  /** Embeds texts in batches of {@code batchSize}; row i is the embedding of text i. */
+  public float[][] embedTexts(List<String> texts, int batchSize) {
+    List<float[]> rows = new ArrayList<>(texts.size());
+    for (int from = 0; from < texts.size(); from += batchSize) {
+      List<String> part = texts.subList(from, Math.min(texts.size(), from + batchSize));
+      INDArray e = embed(tokenizer.encode(part)).castTo(DataType.FLOAT);
+      for (int i = 0; i < part.size(); i++) {
+        rows.add(e.getRow(i).toFloatVector());
+      }
+    }
+    return rows.toArray(new float[0][]);
+  }
+
+  /** The current parameters, read back from the graph. */
+  public ModelParameters parameters() {
+    return ModelParameters.readFrom(graph, config);
+  }
+
+  public EncoderConfig config() {
+    return config;
+  }
+
+  public TextTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public DataType dtype() {
+    return dtype;
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+}

@@ -1,0 +1,133 @@
+package io.embedspark.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Shape and hyper-parameters of the embedding model: a BERT encoder (Devlin et al. 2019, arXiv
+ * 1810.04805), masked mean pooling, a linear projection to {@code outputDim} and L2 normalisation,
+ * with Matryoshka prefixes (Kusupati et al. 2022, arXiv 2205.13147) at {@code matryoshkaDims}.
+ *
+ * @param vocabSize rows of the token embedding table
+ * @param hiddenSize width of every transformer layer
+ * @param numLayers number of transformer layers
+ * @param numHeads attention heads per layer; must divide {@code hiddenSize}
+ * @param intermediateSize width of the feed-forward block
+ * @param maxPositions rows of the position embedding table, the longest sequence the model takes
+ * @param typeVocabSize rows of the token-type (segment) embedding table
+ * @param layerNormEps epsilon inside every layer norm's square root
+ * @param hiddenDropout dropout after embeddings, attention output and feed-forward output
+ * @param attentionDropout dropout on attention probabilities
+ * @param outputDim width of the projection, the full embedding size
+ * @param matryoshkaDims nested prefix sizes served by the model, ascending, the last equal to
+ *     {@code outputDim}
+ */
+public record EncoderConfig(
+    int vocabSize,
+    int hiddenSize,
+    int numLayers,
+    int numHeads,
+    int intermediateSize,
+    int maxPositions,
+    int typeVocabSize,
+    double layerNormEps,
+    double hiddenDropout,
+    double attentionDropout,
+    int outputDim,
+    List<Integer> matryoshkaDims) {
+
+  public EncoderConfig {
+    matryoshkaDims = List.copyOf(matryoshkaDims);
+  }
+
+  /** Width of one attention head. */
+  @JsonIgnore
+  public int headSize() {
+    return hiddenSize / numHeads;
+  }
+
+  /** The same config with another vocabulary size (set from the tokenizer). */
+  public EncoderConfig withVocabSize(int newVocabSize) {
+    return new EncoderConfig(newVocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
+        maxPositions, typeVocabSize, layerNormEps, hiddenDropout, attentionDropout, outputDim,
+        matryoshkaDims);
+  }
+
+  /** The same config with another projection size and Matryoshka dims. */
+  public EncoderConfig withOutput(int newOutputDim, List<Integer> newMatryoshkaDims) {
+    return new EncoderConfig(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
+        maxPositions, typeVocabSize, layerNormEps, hiddenDropout, attentionDropout, newOutputDim,
+        newMatryoshkaDims);
+  }
+
+  /** The same config with dropout switched off, for inference and exactness tests. */
+  public EncoderConfig withoutDropout() {
+    return new EncoderConfig(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
+        maxPositions, typeVocabSize, layerNormEps, 0.0, 0.0, outputDim, matryoshkaDims);
+  }
+
+  /**
+   * Every rule this config breaks, each naming the key, the value found and the rule; empty when
+   * the config is valid.
+   *
+   * @param prefix dotted path of this config in the enclosing file, e.g. {@code "model."}
+   */
+  public List<String> problems(String prefix) {
+    List<String> p = new ArrayList<>();
+    positive(p, prefix + "vocabSize", vocabSize);
+    positive(p, prefix + "hiddenSize", hiddenSize);
+    positive(p, prefix + "numLayers", numLayers);
+    positive(p, prefix + "numHeads", numHeads);
+    positive(p, prefix + "intermediateSize", intermediateSize);
+    positive(p, prefix + "maxPositions", maxPositions);
+    positive(p, prefix + "typeVocabSize", typeVocabSize);
+    positive(p, prefix + "outputDim", outputDim);
+    if (numHeads > 0 && hiddenSize % numHeads != 0) {
+      p.add(prefix + "numHeads = " + numHeads + " does not divide " + prefix + "hiddenSize = "
+          + hiddenSize);
+    }
+    if (!(layerNormEps > 0 && layerNormEps < 1)) {
+      p.add(prefix + "layerNormEps = " + layerNormEps + " must be in (0, 1)");
+    }
+    probability(p, prefix + "hiddenDropout", hiddenDropout);
+    probability(p, prefix + "attentionDropout", attentionDropout);
+    matryoshkaProblems(p, prefix);
+    return p;
+  }
+
+  private void matryoshkaProblems(List<String> p, String prefix) {
+    if (matryoshkaDims.isEmpty()) {
+      p.add(prefix + "matryoshkaDims is empty; give at least [" + outputDim + "]");
+      return;
+    }
+    for (int i = 0; i < matryoshkaDims.size(); i++) {
+      int d = matryoshkaDims.get(i);
+      String key = prefix + "matryoshkaDims[" + i + "] = " + d;
+      if (d <= 0) {
+        p.add(key + " must be positive");
+      } else if (d > outputDim) {
+        p.add(key + " exceeds " + prefix + "outputDim = " + outputDim);
+      } else if (i > 0 && d <= matryoshkaDims.get(i - 1)) {
+        p.add(key + " must be larger than the previous dim " + matryoshkaDims.get(i - 1));
+      }
+    }
+    int last = matryoshkaDims.get(matryoshkaDims.size() - 1);
+    if (last != outputDim) {
+      p.add(prefix + "matryoshkaDims ends with " + last + " but must end with " + prefix
+          + "outputDim = " + outputDim);
+    }
+  }
+
+  private static void positive(List<String> p, String key, int value) {
+    if (value <= 0) {
+      p.add(key + " = " + value + " must be positive");
+    }
+  }
+
+  private static void probability(List<String> p, String key, double value) {
+    if (!(value >= 0 && value < 1)) {
+      p.add(key + " = " + value + " must be in [0, 1)");
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.embedspark.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.embedspark.bench.GemmRate;
+import io.embedspark.bench.InferenceBenchmark;
+import io.embedspark.model.EncoderConfig;
+import io.embedspark.model.EncoderPresets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code embedspark bench-inference}: GEMM rate, encoder inference tokens/s and model GFLOP/s,
+ * and the same-shape PyTorch reference when Debian's python3-torch is installed, in one run.
+ */
+@Command(name = "bench-inference", mixinStandardHelpOptions = true,
+    description = "Measure encoder inference throughput against GEMM and PyTorch, in one run.")
+final class BenchInferenceCommand implements Callable<Integer> {
+  private static final Path PYTHON = Path.of("/usr/bin/python3");
+  private static final Path TORCH_SCRIPT = Path.of("tools/bench/torch_inference.py");
+
+  @Option(names = "--preset", defaultValue = "small", description = "Model shape.")
+  String preset;
+
+  @Option(names = "--batches", split = ",", defaultValue = "32,128,256",
+      description = "Batch sizes (sequences) to measure (default: ${DEFAULT-VALUE}).")
+  List<Integer> batches;
+
+  @Option(names = "--width", defaultValue = "64", description = "Tokens per sequence.")
+  int width;
+
+  @Option(names = "--iterations", defaultValue = "10", description = "Timed passes per batch.")
+  int iterations;
+
+  @Override
+  public Integer call() throws Exception {
+    EncoderConfig config = EncoderPresets.byName(preset).withoutDropout();
+    double gemm = GemmRate.measure(1024, 10);
+    System.out.printf("GEMM (ND4J, 1024^3 float32): %.1f GFLOP/s%n", gemm);
+    System.out.printf("%-10s %8s %6s %12s %12s %10s%n", "engine", "batch", "width", "tokens/s",
+        "GFLOP/s", "of GEMM");
+    for (int batch : batches) {
+      InferenceBenchmark.Result r = InferenceBenchmark.run(config, batch, width, 2, iterations,
+          gemm);
+      System.out.printf("%-10s %8d %6d %12.0f %12.1f %10.2f%n", "samediff", batch, width,
+          r.tokensPerSecond(), r.modelGflops(), r.fractionOfGemm());
+    }
+    JsonNode torch = runTorch(config, batches.get(batches.size() - 1));
+    if (torch != null) {
+      System.out.printf("%-10s %8d %6d %12.0f %12.1f %10.2f   (torch %s, its GEMM %.1f GFLOP/s)%n",
+          "pytorch", batches.get(batches.size() - 1), width,
+          torch.get("tokens_per_second").asDouble(), torch.get("model_gflops").asDouble(),
+          torch.get("model_gflops").asDouble() / torch.get("gemm_gflops").asDouble(),
+          torch.get("torch").asText(), torch.get("gemm_gflops").asDouble());
+    }
+    return 0;
+  }
+
+  private JsonNode runTorch(EncoderConfig c, int batch) throws IOException, InterruptedException {
+    if (!Files.isExecutable(PYTHON) || !Files.exists(TORCH_SCRIPT)) {
+      System.out.println("pytorch reference skipped: /usr/bin/python3 or " + TORCH_SCRIPT
+          + " missing (apt-get install python3-torch)");
+      return null;
+    }
+    Process p = new ProcessBuilder(PYTHON.toString(), TORCH_SCRIPT.toString(),
+        "--vocab", "" + c.vocabSize(), "--hidden", "" + c.hiddenSize(),
+        "--layers", "" + c.numLayers(), "--heads", "" + c.numHeads(),
+        "--ffn", "" + c.intermediateSize(), "--batch", "" + batch, "--width", "" + width,
+        "--iterations", "" + iterations).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      System.out.println("pytorch reference failed: " + out.strip());
+      return null;
+    }
+    String last = out.strip().lines().reduce((a, b) -> b).orElse("{}");
+    return new ObjectMapper().readTree(last);
+  }
+}

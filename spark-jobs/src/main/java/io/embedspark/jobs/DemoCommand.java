@@ -1,0 +1,61 @@
+package io.embedspark.jobs;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code embedspark demo}: the end-to-end run on the bundled sample. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Build or import a model, embed the bundled sample on Spark into Parquet, and "
+        + "print nearest neighbours, recall@10 and bitext-mining F1.")
+final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--sample", defaultValue = "data/sample",
+      description = "Sample data directory (default: ${DEFAULT-VALUE}).")
+  Path sample;
+
+  @Option(names = "--work-dir", defaultValue = "runs/demo",
+      description = "Where the model bundle and Parquet embeddings go (default: ${DEFAULT-VALUE}).")
+  Path workDir;
+
+  @Option(names = "--model", defaultValue = "small",
+      description = "A preset (tiny, small, base) to initialise, 'mbert' (Google's multilingual "
+          + "BERT from the local Maven repository), or a path to a bundle, sentence-transformers, "
+          + "Hugging Face or TensorFlow checkpoint (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--layers", defaultValue = "0",
+      description = "Keep only the first N transformer layers of an imported model (0: all).")
+  int layers;
+
+  @Option(names = "--vocab-size", defaultValue = "8000",
+      description = "WordPiece vocabulary size when training a tokenizer (default: ${DEFAULT-VALUE}).")
+  int vocabSize;
+
+  @Option(names = "--max-length", defaultValue = "128",
+      description = "Maximum tokens per text (default: ${DEFAULT-VALUE}).")
+  int maxLength;
+
+  @Option(names = "--batch-size", defaultValue = "32",
+      description = "Texts per inference batch (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Random seed.")
+  long seed;
+
+  @Option(names = "--master", defaultValue = "local[*]",
+      description = "Spark master (default: ${DEFAULT-VALUE}); 'submit' to take spark-submit's.")
+  String master;
+
+  @Override
+  public Integer call() throws Exception {
+    DemoJob.Options o = new DemoJob.Options(sample, workDir, model, vocabSize, maxLength, layers,
+        seed, batchSize);
+    try (SparkSession spark = SparkSessions.create("embedspark-demo",
+        master.equals("submit") ? null : master)) {
+      DemoJob.run(o, spark);
+    }
+    return 0;
+  }
+}

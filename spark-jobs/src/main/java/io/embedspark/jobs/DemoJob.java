@@ -1,0 +1,127 @@
+package io.embedspark.jobs;
+
+import io.embedspark.data.JsonlTexts;
+import io.embedspark.data.PromptTemplate;
+import io.embedspark.eval.BitextMining;
+import io.embedspark.io.BundleConfig;
+import io.embedspark.io.CheckpointBundle;
+import io.embedspark.io.ModelSources;
+import io.embedspark.io.ProjectionInit;
+import io.embedspark.io.Provenance;
+import io.embedspark.model.EncoderConfig;
+import io.embedspark.model.EncoderPresets;
+import io.embedspark.model.ModelParameters;
+import io.embedspark.spark.BundleFiles;
+import io.embedspark.tokenize.TokenizerJson;
+import io.embedspark.tokenize.WordPieceTrainer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The end-to-end run on the bundled sample: get a model (train a WordPiece vocabulary and
+ * initialise a preset, or import a pretrained checkpoint), write it as a bundle, embed the sample
+ * retrieval corpus, queries and bitext on Spark into Parquet, and print nearest neighbours,
+ * recall@10 and bitext-mining F1.
+ */
+public final class DemoJob {
+  private static final List<String> BITEXT_LANGUAGES = List.of("de", "fr");
+
+  private DemoJob() {}
+
+  /** Settings of the run; {@code model} is a preset name, a path or {@code mbert}. */
+  public record Options(Path sample, Path workDir, String model, int vocabSize, int maxLength,
+      int layers, long seed, int batchSize) {}
+
+  /** What the run measured. */
+  public record Summary(int parameters, double recallAt10, Map<String, Double> bitextF1) {}
+
+  public static Summary run(Options o, SparkSession spark) {
+    CheckpointBundle bundle = prepareModel(o);
+    Path modelDir = o.workDir().resolve("model");
+    bundle.write(modelDir, true);
+    log("model: %s, %d layers x %d, %d parameters, written to %s", o.model(),
+        bundle.config().model().numLayers(), bundle.config().model().hiddenSize(),
+        bundle.parameters().count(), modelDir);
+    Broadcast<BundleFiles> model = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .broadcast(BundleFiles.of(modelDir));
+    double recall = retrieval(o, spark, model);
+    Map<String, Double> f1 = new java.util.TreeMap<>();
+    for (String lang : BITEXT_LANGUAGES) {
+      f1.put("en-" + lang, bitext(o, spark, model, lang));
+    }
+    log("summary: recall@10 = %.3f, bitext F1 %s", recall, f1);
+    return new Summary((int) bundle.parameters().count(), recall, f1);
+  }
+
+  static CheckpointBundle prepareModel(Options o) {
+    String name = o.model().toLowerCase(Locale.ROOT);
+    if (List.of("tiny", "small", "base").contains(name)) {
+      return initialise(o, EncoderPresets.byName(name));
+    }
+    CheckpointBundle imported = ModelSources.open(o.model(), new ModelSources.ImportOptions(0,
+        List.of(), o.maxLength(), ProjectionInit.IDENTITY, o.seed()));
+    return o.layers() > 0 ? imported.withFirstLayers(o.layers()) : imported;
+  }
+
+  private static CheckpointBundle initialise(Options o, EncoderConfig preset) {
+    List<String> corpus = new ArrayList<>();
+    corpus.addAll(JsonlTexts.texts(o.sample().resolve("pairs/train.jsonl"), "query", "passage"));
+    for (String lang : List.of("de", "fr", "es", "ja", "ru")) {
+      corpus.addAll(JsonlTexts.texts(o.sample().resolve("bitext/train_en-" + lang + ".jsonl"),
+          "en", "xx"));
+    }
+    long start = System.nanoTime();
+    List<String> vocab = new WordPieceTrainer(o.vocabSize(), 2, false).train(corpus);
+    log("trained a WordPiece vocabulary of %d tokens on %d texts in %.1f s", vocab.size(),
+        corpus.size(), (System.nanoTime() - start) / 1e9);
+    EncoderConfig config = preset.withVocabSize(vocab.size());
+    ModelParameters params = ModelParameters.initialise(config, o.seed());
+    Provenance provenance = Provenance.now("init:" + o.model(), List.of(o.sample().toString()),
+        o.seed(), null, null);
+    return new CheckpointBundle(BundleConfig.of(config, Math.min(o.maxLength(),
+        config.maxPositions())), params, TokenizerJson.wordPiece(vocab, false), provenance);
+  }
+
+  private static double retrieval(Options o, SparkSession spark, Broadcast<BundleFiles> model) {
+    Path dir = o.sample().resolve("retrieval");
+    Path out = o.workDir().resolve("embeddings");
+    Map<String, float[]> docs = TextEmbedding.embedJsonl(spark, model,
+        dir.resolve("corpus.jsonl").toString(), "_id", "text", "title", PromptTemplate.DOCUMENT,
+        out.resolve("corpus.parquet").toString(), o.batchSize());
+    Map<String, float[]> queries = TextEmbedding.embedJsonl(spark, model,
+        dir.resolve("queries.jsonl").toString(), "_id", "text", null,
+        PromptTemplate.SEARCH_QUERY, out.resolve("queries.parquet").toString(), o.batchSize());
+    return new SampleRetrieval(dir, docs, queries).printNeighboursAndRecall(3, 10);
+  }
+
+  private static double bitext(Options o, SparkSession spark, Broadcast<BundleFiles> model,
+      String lang) {
+    Path file = o.sample().resolve("bitext/mining_test_en-" + lang + ".jsonl");
+    Path out = o.workDir().resolve("embeddings");
+    Map<String, float[]> en = TextEmbedding.embedJsonl(spark, model, file.toString(), "id", "en",
+        null, PromptTemplate.NONE, out.resolve("bitext-en-" + lang + "-en.parquet").toString(),
+        o.batchSize());
+    Map<String, float[]> xx = TextEmbedding.embedJsonl(spark, model, file.toString(), "id", "xx",
+        null, PromptTemplate.NONE, out.resolve("bitext-en-" + lang + "-" + lang + ".parquet")
+            .toString(), o.batchSize());
+    List<String> ids = new ArrayList<>(en.keySet());
+    java.util.Collections.sort(ids);
+    float[][] source = ids.stream().map(xx::get).toArray(float[][]::new);
+    float[][] target = ids.stream().map(en::get).toArray(float[][]::new);
+    int[] predicted = BitextMining.match(source, target);
+    double f1 = BitextMining.f1(predicted);
+    log("bitext mining %s->en: %d pairs, F1 = %.3f (chance %.3f)", lang, ids.size(), f1,
+        1.0 / ids.size());
+    return f1;
+  }
+
+  static void log(String format, Object... args) {
+    System.out.println("[embedspark] " + String.format(Locale.ROOT, format, args));
+  }
+}

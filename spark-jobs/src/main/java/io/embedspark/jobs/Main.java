@@ -1,0 +1,35 @@
+package io.embedspark.jobs;
+
+import io.embedspark.error.CorruptArtifactException;
+import io.embedspark.error.InvalidInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code embedspark} command line: one subcommand per job or tool. */
+@Command(name = "embedspark", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Train, embed and evaluate text-embedding models on Apache Spark.",
+    subcommands = {DemoCommand.class, ImportCommand.class, ExportCommand.class,
+        BenchInferenceCommand.class})
+public final class Main {
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new Main())
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          if (e instanceof InvalidInputException || e instanceof CorruptArtifactException) {
+            cmd.getErr().println("error: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    System.exit(cli.execute(args));
+  }
+
+  /** Prints the code version baked in at build time. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"embedspark " + io.embedspark.io.CodeVersion.get()};
+    }
+  }
+}

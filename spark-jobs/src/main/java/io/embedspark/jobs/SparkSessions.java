@@ -1,0 +1,25 @@
+package io.embedspark.jobs;
+
+import org.apache.spark.sql.SparkSession;
+
+/** Creates the Spark session of a job: embedded when a master is given, else from spark-submit. */
+final class SparkSessions {
+  private SparkSessions() {}
+
+  /**
+   * @param master e.g. {@code local[*]} to run embedded; null to take spark-submit's master
+   */
+  static SparkSession create(String appName, String master) {
+    SparkSession.Builder b = SparkSession.builder().appName(appName)
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.adaptive.enabled", "true");
+    if (master != null) {
+      b.master(master)
+          .config("spark.ui.enabled", "false")
+          .config("spark.sql.shuffle.partitions", "8")
+          .config("spark.driver.host", "127.0.0.1")
+          .config("spark.driver.bindAddress", "127.0.0.1");
+    }
+    return b.getOrCreate();
+  }
+}

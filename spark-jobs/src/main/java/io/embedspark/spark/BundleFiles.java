@@ -1,0 +1,61 @@
+package io.embedspark.spark;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.commons.codec.digest.DigestUtils;
+
+/**
+ * The files of a checkpoint bundle as bytes, so one broadcast carries the model to every executor.
+ * The id is the SHA-256 of the manifest, so equal bundles share one executor-side copy.
+ *
+ * @param id content id of the bundle
+ * @param files file name to content
+ */
+public record BundleFiles(String id, Map<String, byte[]> files) implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Reads every regular file of a bundle directory. */
+  public static BundleFiles of(Path dir) {
+    Map<String, byte[]> files = new TreeMap<>();
+    try (Stream<Path> list = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) list::iterator) {
+        if (Files.isRegularFile(p)) {
+          files.put(p.getFileName().toString(), Files.readAllBytes(p));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read bundle " + dir, e);
+    }
+    byte[] manifest = files.getOrDefault("manifest.json", new byte[0]);
+    return new BundleFiles(DigestUtils.sha256Hex(manifest), files);
+  }
+
+  /** Writes the files into {@code root/<id>} unless already there, and returns that directory. */
+  public Path materialise(Path root) {
+    Path dir = root.resolve(id);
+    if (Files.isDirectory(dir)) {
+      return dir;
+    }
+    try {
+      Files.createDirectories(root);
+      Path tmp = Files.createTempDirectory(root, "." + id + ".tmp");
+      for (Map.Entry<String, byte[]> e : files.entrySet()) {
+        Files.write(tmp.resolve(e.getKey()), e.getValue());
+      }
+      try {
+        Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (java.nio.file.FileAlreadyExistsException raced) {
+        io.embedspark.io.AtomicDirectory.deleteRecursively(tmp);
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not materialise bundle " + id + " in " + root, e);
+    }
+  }
+}
