@@ -13,6 +13,26 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class AtomicDirectory {
   private AtomicDirectory() {}
 
+  /** Writes the files of a directory. */
+  @FunctionalInterface
+  public interface Writer {
+    void write(Path dir) throws IOException;
+  }
+
+  /** Runs the writer on a temporary directory, deleting the directory if the writer fails. */
+  public static void fill(Path tmp, Writer writer) throws IOException {
+    try {
+      writer.write(tmp);
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        deleteRecursively(tmp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
   /**
    * Moves {@code finished} to {@code target}. An existing target is first renamed aside and
    * deleted only once the new directory is in place.

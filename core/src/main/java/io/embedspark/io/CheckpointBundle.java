@@ -27,6 +27,11 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public record CheckpointBundle(BundleConfig config, ModelParameters parameters,
     String tokenizerJson, Provenance provenance) {
+
+  public CheckpointBundle {
+    config.validated("checkpoint config");
+  }
+
   public static final String CONFIG = "config.json";
   public static final String WEIGHTS = "model.safetensors";
   public static final String TOKENIZER = "tokenizer.json";
@@ -63,7 +68,7 @@ public record CheckpointBundle(BundleConfig config, ModelParameters parameters,
     try {
       Files.createDirectories(target.getParent());
       Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
-      writeFiles(tmp);
+      AtomicDirectory.fill(tmp, this::writeFiles);
       AtomicDirectory.replace(tmp, target);
     } catch (IOException e) {
       throw new UncheckedIOException("could not write checkpoint bundle " + target, e);

@@ -56,7 +56,8 @@ public final class HuggingFaceImporter {
   static Map<String, FloatTensor> encoderTensors(Map<String, FloatTensor> all, Path source) {
     Map<String, FloatTensor> out = new LinkedHashMap<>();
     for (Map.Entry<String, FloatTensor> e : all.entrySet()) {
-      String name = e.getKey().startsWith("bert.") ? e.getKey().substring(5) : e.getKey();
+      String name = legacyLayerNormName(
+          e.getKey().startsWith("bert.") ? e.getKey().substring(5) : e.getKey());
       if (name.startsWith("pooler.") || name.startsWith("cls.")
           || name.equals("embeddings.position_ids")) {
         continue;
@@ -67,6 +68,17 @@ public final class HuggingFaceImporter {
       }
     }
     return out;
+  }
+
+  /** Old BERT checkpoints name layer-norm tensors {@code gamma} and {@code beta}. */
+  private static String legacyLayerNormName(String name) {
+    if (name.endsWith("LayerNorm.gamma")) {
+      return name.substring(0, name.length() - "gamma".length()) + "weight";
+    }
+    if (name.endsWith("LayerNorm.beta")) {
+      return name.substring(0, name.length() - "beta".length()) + "bias";
+    }
+    return name;
   }
 
   /** tokenizer.json if present, else a WordPiece tokenizer built from vocab.txt. */

@@ -14,6 +14,10 @@ import org.apache.commons.codec.digest.DigestUtils;
 
 /** The {@code manifest.json} of a bundle: SHA-256 of each file, checked before anything is read. */
 final class Manifest {
+  private static final java.util.List<String> REQUIRED = java.util.List.of(
+      CheckpointBundle.CONFIG, CheckpointBundle.WEIGHTS, CheckpointBundle.TOKENIZER,
+      CheckpointBundle.PROVENANCE);
+
   private Manifest() {}
 
   static void write(Path dir, String... files) throws IOException {
@@ -31,7 +35,18 @@ final class Manifest {
     if (!Files.exists(manifest)) {
       throw new CorruptArtifactException(manifest + " is missing: not a complete bundle");
     }
-    JsonNode sums = JsonFiles.readTree(manifest).path("sha256");
+    JsonNode root = JsonFiles.readTree(manifest);
+    if (root.path("formatVersion").asInt(-1) != 1) {
+      throw new CorruptArtifactException(manifest + ": formatVersion = "
+          + root.path("formatVersion") + ", expected 1");
+    }
+    JsonNode sums = root.path("sha256");
+    for (String required : REQUIRED) {
+      if (!sums.has(required)) {
+        throw new CorruptArtifactException(manifest + " has no checksum for '" + required
+            + "'");
+      }
+    }
     Iterator<Map.Entry<String, JsonNode>> it = sums.fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();

@@ -24,9 +24,8 @@ public enum ProjectionInit {
     String w = ParameterNames.PROJECTION + ".weight";
     String b = ParameterNames.PROJECTION + ".bias";
     if (this == RANDOM) {
-      ModelParameters fresh = ModelParameters.initialise(config, seed);
-      all.put(w, fresh.get(w));
-      all.put(b, fresh.get(b));
+      all.put(w, ModelParameters.initialTensor(w, config, seed));
+      all.put(b, ModelParameters.initialTensor(b, config, seed));
       return all;
     }
     int h = config.hiddenSize();

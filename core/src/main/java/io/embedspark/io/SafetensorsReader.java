@@ -53,9 +53,8 @@ public final class SafetensorsReader {
 
   private static final String METADATA_KEY = "__metadata__";
   private static final List<String> FIELDS = List.of("dtype", "shape", "data_offsets");
-  private static final Set<String> UNSUPPORTED_DTYPES = Set.of("BOOL", "U8", "I8", "I16", "U16",
-      "I32", "U32", "I64", "U64", "C64", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F4", "F6_E2M3",
-      "F6_E3M2");
+  private static final Set<String> UNSUPPORTED_DTYPES = Set.of("C64", "F8_E5M2", "F8_E4M3",
+      "F8_E8M0", "F4", "F6_E2M3", "F6_E3M2");
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -67,18 +66,24 @@ public final class SafetensorsReader {
    * What a safetensors file holds.
    *
    * @param metadata the {@code __metadata__} map, empty when absent; unmodifiable
-   * @param tensors the tensors in header order, converted to float32
+   * @param tensors the floating-point tensors in header order, converted to float32
+   * @param skipped integer and boolean tensors (buffers such as {@code position_ids}), validated
+   *     but not decoded: name to dtype
    */
-  public record Contents(
-      Map<String, String> metadata, LinkedHashMap<String, FloatTensor> tensors) {}
+  public record Contents(Map<String, String> metadata, LinkedHashMap<String, FloatTensor> tensors,
+      Map<String, String> skipped) {}
 
   private enum Dtype {
-    F32(4), F16(2), BF16(2), F64(8);
+    F32(4, true), F16(2, true), BF16(2, true), F64(8, true),
+    BOOL(1, false), U8(1, false), I8(1, false), I16(2, false), U16(2, false), I32(4, false),
+    U32(4, false), I64(8, false), U64(8, false);
 
     final int size;
+    final boolean floating;
 
-    Dtype(int size) {
+    Dtype(int size, boolean floating) {
       this.size = size;
+      this.floating = floating;
     }
   }
 
@@ -132,10 +137,15 @@ public final class SafetensorsReader {
     checkTiling(entries, dataLength, source);
     ByteBuffer data = file.slice(dataStart, dataLength);
     LinkedHashMap<String, FloatTensor> tensors = new LinkedHashMap<>();
+    Map<String, String> skipped = new LinkedHashMap<>();
     for (Entry entry : entries) {
-      tensors.put(entry.name(), new FloatTensor(entry.shape(), decode(data, entry)));
+      if (entry.dtype().floating) {
+        tensors.put(entry.name(), new FloatTensor(entry.shape(), decode(data, entry)));
+      } else {
+        skipped.put(entry.name(), entry.dtype().name());
+      }
     }
-    return new Contents(metadata, tensors);
+    return new Contents(metadata, tensors, Collections.unmodifiableMap(skipped));
   }
 
   private static int headerLength(ByteBuffer file, String source) {
@@ -237,16 +247,16 @@ public final class SafetensorsReader {
   private static Dtype dtype(String name, JsonNode node, String source) {
     String text = node.isTextual() ? node.textValue() : null;
     if (text != null && UNSUPPORTED_DTYPES.contains(text)) {
-      throw corrupt(source, name, "dtype", "expected one of F32, F16, BF16, F64, got the "
-          + "unsupported dtype " + text);
+      throw corrupt(source, name, "dtype", "expected a float (F32, F16, BF16, F64) or integer "
+          + "dtype, got the unsupported dtype " + text);
     }
     for (Dtype dtype : Dtype.values()) {
       if (dtype.name().equals(text)) {
         return dtype;
       }
     }
-    throw corrupt(source, name, "dtype", "expected one of F32, F16, BF16, F64, got the unknown "
-        + "dtype " + abbreviate(node));
+    throw corrupt(source, name, "dtype", "expected a float (F32, F16, BF16, F64) or integer "
+        + "dtype, got the unknown dtype " + abbreviate(node));
   }
 
   private static long[] nonNegativeLongs(String name, String field, JsonNode node, String source) {

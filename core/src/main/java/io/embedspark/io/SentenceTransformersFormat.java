@@ -40,7 +40,7 @@ public final class SentenceTransformersFormat {
     try {
       Files.createDirectories(target.getParent());
       Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
-      writeFiles(bundle, tmp);
+      AtomicDirectory.fill(tmp, d -> writeFiles(bundle, d));
       AtomicDirectory.replace(tmp, target);
     } catch (IOException e) {
       throw new UncheckedIOException("could not export to " + target, e);
@@ -207,11 +207,17 @@ public final class SentenceTransformersFormat {
 
   private static void requireMeanPooling(Path config) {
     JsonNode p = JsonFiles.readTree(config);
-    if (!p.path("pooling_mode_mean_tokens").asBoolean(false)
-        || p.path("pooling_mode_cls_token").asBoolean(false)
-        || p.path("pooling_mode_max_tokens").asBoolean(false)) {
+    java.util.List<String> others = new java.util.ArrayList<>();
+    for (var it = p.fields(); it.hasNext(); ) {
+      var e = it.next();
+      if (e.getKey().startsWith("pooling_mode_") && !e.getKey().equals("pooling_mode_mean_tokens")
+          && e.getValue().asBoolean(false)) {
+        others.add(e.getKey());
+      }
+    }
+    if (!p.path("pooling_mode_mean_tokens").asBoolean(false) || !others.isEmpty()) {
       throw new CorruptArtifactException(config + ": only mean pooling "
-          + "(pooling_mode_mean_tokens = true alone) is supported");
+          + "(pooling_mode_mean_tokens = true alone) is supported; also set: " + others);
     }
   }
 

@@ -61,6 +61,9 @@ public final class EmbeddingModel implements AutoCloseable {
 
   /** Embeds texts in batches of {@code batchSize}; row i is the embedding of text i. */
   public float[][] embedTexts(List<String> texts, int batchSize) {
+    if (batchSize <= 0) {
+      throw new IllegalArgumentException("batchSize = " + batchSize + " must be positive");
+    }
     List<float[]> rows = new ArrayList<>(texts.size());
     for (int from = 0; from < texts.size(); from += batchSize) {
       List<String> part = texts.subList(from, Math.min(texts.size(), from + batchSize));

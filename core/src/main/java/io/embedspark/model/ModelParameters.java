@@ -74,6 +74,12 @@ public final class ModelParameters {
     return new ModelParameters(t);
   }
 
+  /** The initial value of one parameter, as {@link #initialise} would give it. */
+  public static FloatTensor initialTensor(String name, EncoderConfig config, long seed) {
+    long[] shape = ParameterNames.shapeOf(name, config);
+    return new FloatTensor(shape, initialValues(name, shape, seed));
+  }
+
   private static float[] initialValues(String name, long[] shape, long seed) {
     float[] v = new float[Math.toIntExact(FloatTensor.elementCount(shape))];
     if (name.endsWith("LayerNorm.weight")) {

@@ -7,7 +7,8 @@ import java.util.List;
  * Splits text into words as BERT's normalizer and pre-tokenizer do before WordPiece (Devlin et
  * al. 2019; Hugging Face {@code BertNormalizer} with {@code clean_text} and
  * {@code handle_chinese_chars}, then {@code BertPreTokenizer}): control characters dropped,
- * whitespace splits, every punctuation character and every CJK ideograph is a word of its own.
+ * whitespace splits, every punctuation character and every CJK ideograph is a word of its own;
+ * lower-casing also strips accents, as {@code BertNormalizer} does.
  * Used to count words when training a vocabulary, so the trained pieces match what the tokenizer
  * will see.
  */
@@ -22,7 +23,7 @@ public final class BertPreTokenizer {
   public List<String> words(String text) {
     List<String> words = new ArrayList<>();
     StringBuilder current = new StringBuilder();
-    String normalised = lowercase ? text.toLowerCase(java.util.Locale.ROOT) : text;
+    String normalised = lowercase ? stripAccents(text.toLowerCase(java.util.Locale.ROOT)) : text;
     for (int i = 0; i < normalised.length(); ) {
       int cp = normalised.codePointAt(i);
       i += Character.charCount(cp);
@@ -40,6 +41,20 @@ public final class BertPreTokenizer {
     }
     flush(current, words);
     return words;
+  }
+
+  /** NFD, then drop combining marks: what BertNormalizer does when it lower-cases. */
+  static String stripAccents(String text) {
+    String nfd = java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFD);
+    StringBuilder b = new StringBuilder(nfd.length());
+    for (int i = 0; i < nfd.length(); ) {
+      int cp = nfd.codePointAt(i);
+      i += Character.charCount(cp);
+      if (Character.getType(cp) != Character.NON_SPACING_MARK) {
+        b.appendCodePoint(cp);
+      }
+    }
+    return b.toString();
   }
 
   private static void flush(StringBuilder current, List<String> words) {

@@ -267,9 +267,18 @@ class SafetensorsReaderTest {
 
   @Test
   void rejectsUnsupportedDtypesNamingThem() {
-    for (String dtype : List.of("I64", "U8", "BOOL", "I32", "F8_E4M3")) {
+    for (String dtype : List.of("F8_E4M3", "F8_E5M2", "C64")) {
       assertCorrupt(single(dtype, "[1]", "[0,8]", 8), "'w'", "dtype", "unsupported", dtype);
     }
+  }
+
+  @Test
+  void skipsIntegerBuffersButStillValidatesTheirOffsets() {
+    SafetensorsReader.Contents c = SafetensorsReader.read(single("I64", "[1]", "[0,8]", 8),
+        "buffers");
+    assertTrue(c.tensors().isEmpty());
+    assertEquals(Map.of("w", "I64"), c.skipped());
+    assertCorrupt(single("I64", "[2]", "[0,8]", 8), "'w'", "data_offsets");
   }
 
   @Test

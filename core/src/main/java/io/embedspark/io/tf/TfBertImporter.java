@@ -34,9 +34,19 @@ public final class TfBertImporter {
 
   private TfBertImporter() {}
 
-  /** What to import and how to complete it into an embedding model. */
+  /**
+   * What to import and how to complete it into an embedding model.
+   *
+   * @param numHeads attention heads; 0 infers BERT's 64-wide heads from the hidden size
+   */
   public record Options(int outputDim, List<Integer> matryoshkaDims, int maxSequenceLength,
-      ProjectionInit projection, long seed) {}
+      ProjectionInit projection, long seed, int numHeads) {
+    /** Options that infer the number of heads. */
+    public Options(int outputDim, List<Integer> matryoshkaDims, int maxSequenceLength,
+        ProjectionInit projection, long seed) {
+      this(outputDim, matryoshkaDims, maxSequenceLength, projection, seed, 0);
+    }
+  }
 
   /** Imports a SavedModel directory, zip or jar into a bundle (not yet written anywhere). */
   public static CheckpointBundle read(Path source, Options options) {
@@ -115,10 +125,15 @@ public final class TfBertImporter {
         .shape()[0];
     int positions = (int) require(t, "embeddings.position_embeddings.weight", origin).shape()[0];
     int types = (int) require(t, "embeddings.token_type_embeddings.weight", origin).shape()[0];
+    int heads = options.numHeads() > 0 ? options.numHeads() : hidden / BERT_HEAD_SIZE;
+    if (options.numHeads() <= 0 && hidden % BERT_HEAD_SIZE != 0) {
+      throw new CorruptArtifactException(origin + ": hidden size " + hidden + " is not a multiple "
+          + "of BERT's head size " + BERT_HEAD_SIZE + "; give the number of heads");
+    }
     int out = options.outputDim() > 0 ? options.outputDim() : hidden;
     List<Integer> dims = options.matryoshkaDims().isEmpty() ? List.of(out)
         : options.matryoshkaDims();
-    return new EncoderConfig((int) words.shape()[0], hidden, layers, hidden / BERT_HEAD_SIZE,
+    return new EncoderConfig((int) words.shape()[0], hidden, layers, heads,
         intermediate, positions, types, 1e-12, 0.1, 0.1, out, dims);
   }
 
