@@ -51,12 +51,20 @@ public final class EmbeddingModel implements AutoCloseable {
 
   /** Embeddings of a token batch, [N, outputDim], unit rows. */
   public INDArray embed(TokenBatch batch) {
-    return graph.outputSingle(placeholders(batch, dtype), EncoderGraph.EMBEDDING);
+    return run(batch, EncoderGraph.EMBEDDING, config.outputDim());
   }
 
   /** Mean-pooled encoder states before the projection, [N, hiddenSize]. */
   public INDArray pooled(TokenBatch batch) {
-    return graph.outputSingle(placeholders(batch, dtype), EncoderGraph.POOLED);
+    return run(batch, EncoderGraph.POOLED, config.hiddenSize());
+  }
+
+  private INDArray run(TokenBatch batch, String output, int width) {
+    if (batch.size() == 0) {
+      // The native softmax crashes the JVM on an empty batch; nothing to compute anyway.
+      return Nd4j.create(dtype, 0, width);
+    }
+    return graph.outputSingle(placeholders(batch, dtype), output);
   }
 
   /** Embeds texts in batches of {@code batchSize}; row i is the embedding of text i. */

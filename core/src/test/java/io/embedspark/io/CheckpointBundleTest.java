@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.embedspark.error.CorruptArtifactException;
 import io.embedspark.error.InvalidInputException;
+import io.embedspark.model.EmbeddingModel;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.ModelParameters;
 import io.embedspark.model.ParameterNames;
@@ -159,6 +160,64 @@ class CheckpointBundleTest {
     assertTrue(e.getMessage().contains("tokenizer.json"), "names the file: " + e.getMessage());
   }
 
+  /** Edits manifest.json (which no checksum covers). */
+  private static void editManifest(Path dir, Consumer<ObjectNode> edit) {
+    Path manifest = dir.resolve(CheckpointBundle.MANIFEST);
+    ObjectNode tree = (ObjectNode) JsonFiles.readTree(manifest);
+    edit.accept(tree);
+    JsonFiles.write(manifest, tree);
+  }
+
+  @Test
+  void manifestWithoutARequiredChecksumNamesTheFile() {
+    Path empty = written();
+    editManifest(empty, m -> m.putObject("sha256"));
+    CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
+        () -> CheckpointBundle.read(empty), "\"sha256\": {} vouches for nothing");
+    assertTrue(e.getMessage().contains("no checksum for 'config.json'"),
+        "names the first unchecked file: " + e.getMessage());
+
+    Path noWeights = tmp.resolve("no-weights");
+    bundle.write(noWeights, false);
+    editManifest(noWeights, m -> ((ObjectNode) m.get("sha256")).remove(CheckpointBundle.WEIGHTS));
+    CorruptArtifactException e2 = assertThrows(CorruptArtifactException.class,
+        () -> CheckpointBundle.read(noWeights), "model.safetensors is not covered");
+    assertTrue(e2.getMessage().contains("no checksum for 'model.safetensors'"),
+        "names the unchecked weights file: " + e2.getMessage());
+  }
+
+  @Test
+  void manifestWithAnotherFormatVersionIsRejected() {
+    Path dir = written();
+    editManifest(dir, m -> m.put("formatVersion", 2));
+    CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
+        () -> CheckpointBundle.read(dir), "manifest formatVersion 2");
+    assertTrue(e.getMessage().contains("manifest.json"), "names the file: " + e.getMessage());
+    assertTrue(e.getMessage().contains("formatVersion = 2"), "names the field and value: "
+        + e.getMessage());
+  }
+
+  @Test
+  void failedWriteLeavesNoTemporaryDirectory() throws IOException {
+    CheckpointBundle broken = new CheckpointBundle(bundle.config(), bundle.parameters(), null,
+        bundle.provenance());
+    Path dir = tmp.resolve("broken");
+    assertThrows(NullPointerException.class, () -> broken.write(dir, false),
+        "writing a null tokenizer.json fails after config.json and model.safetensors");
+    assertFalse(Files.exists(dir), "no bundle appears");
+    assertEquals(List.of(), names(tmp), "the temporary .broken.tmp* directory is deleted");
+  }
+
+  @Test
+  void constructorRejectsAnInvalidConfig() {
+    EncoderConfig descending = bundle.config().model().withOutput(16, List.of(8, 6, 16));
+    CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
+        () -> new CheckpointBundle(BundleConfig.of(descending, 32), bundle.parameters(),
+            bundle.tokenizerJson(), bundle.provenance()), "dims 8, 6, 16 do not ascend");
+    assertTrue(e.getMessage().contains("model.matryoshkaDims[1] = 6"), "names the key and value: "
+        + e.getMessage());
+  }
+
   @Test
   void unknownConfigKeyIsNamed() throws IOException {
     Path dir = written();
@@ -275,5 +334,16 @@ class CheckpointBundleTest {
         "layer 1 dropped");
     assertThrows(InvalidInputException.class, () -> bundle.withFirstLayers(3),
         "the tiny model has only 2 layers");
+  }
+
+  @Test
+  void anEmptyBatchGivesAnEmptyResultInsteadOfCrashing() {
+    CheckpointBundle bundle = TinyBundles.create(1);
+    try (EmbeddingModel model = bundle.toModel(DataType.FLOAT)) {
+      assertArrayEquals(new long[] {0, bundle.config().model().outputDim()},
+          model.embed(model.tokenizer().encode(List.of())).shape(), "embed");
+      assertArrayEquals(new long[] {0, bundle.config().model().hiddenSize()},
+          model.pooled(model.tokenizer().encode(List.of())).shape(), "pooled");
+    }
   }
 }

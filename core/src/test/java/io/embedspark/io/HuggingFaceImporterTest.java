@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.embedspark.Golden;
 import io.embedspark.error.CorruptArtifactException;
@@ -15,6 +16,9 @@ import io.embedspark.model.ParameterNames;
 import io.embedspark.tokenize.TextTokenizer;
 import io.embedspark.tokenize.TokenBatch;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -81,6 +85,91 @@ class HuggingFaceImporterTest {
     assertEquals(plain.parameters().tensors(), fromPrefixed.parameters().tensors(),
         "'bert.' prefix stripped, pooler and MLM head dropped, same projection for the same seed");
     assertEquals(plain.config(), fromPrefixed.config(), "same config");
+  }
+
+  /**
+   * The bytes of a safetensors file holding {@code embeddings.position_ids} as I64 [1, 16]
+   * (0..15, as {@code BertModel} saves the buffer) followed by these tensors as F32, header and
+   * data laid out by hand.
+   */
+  private static byte[] withInt64PositionIds(Map<String, FloatTensor> tensors) {
+    ObjectNode header = JsonFiles.MAPPER.createObjectNode();
+    header.putObject("__metadata__").put("format", "pt");
+    long positionBytes = 16L * Long.BYTES;
+    ObjectNode positions = header.putObject("embeddings.position_ids");
+    positions.put("dtype", "I64");
+    positions.putArray("shape").add(1).add(16);
+    positions.putArray("data_offsets").add(0).add(positionBytes);
+    long offset = positionBytes;
+    for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
+      long end = offset + (long) e.getValue().values().length * Float.BYTES;
+      ObjectNode node = header.putObject(e.getKey());
+      node.put("dtype", "F32");
+      ArrayNode shape = node.putArray("shape");
+      for (long d : e.getValue().shape()) {
+        shape.add(d);
+      }
+      node.putArray("data_offsets").add(offset).add(end);
+      offset = end;
+    }
+    byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(8 + json.length + offset))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    out.putLong(json.length).put(json);
+    for (long position = 0; position < 16; position++) {
+      out.putLong(position);
+    }
+    for (FloatTensor t : tensors.values()) {
+      for (float v : t.values()) {
+        out.putFloat(v);
+      }
+    }
+    assertFalse(out.hasRemaining(), "every byte of the hand-built file is written");
+    return out.array();
+  }
+
+  @Test
+  void int64PositionIdsBufferIsSkippedOnImport() throws IOException {
+    Path dir = checkpointWithTokenizer("position-ids");
+    Path weights = dir.resolve("model.safetensors");
+    Files.write(weights, withInt64PositionIds(goldenTensors()));
+    SafetensorsReader.Contents contents = SafetensorsReader.read(weights);
+    assertEquals(Map.of("embeddings.position_ids", "I64"), contents.skipped(),
+        "the hand-built file holds the integer buffer, which the reader skips");
+    assertEquals(goldenTensors(), contents.tensors(), "the float tensors read back unchanged");
+    CheckpointBundle withBuffer = HuggingFaceImporter.read(dir, Golden.OPTIONS);
+    CheckpointBundle plain = HuggingFaceImporter.read(Golden.dir(), Golden.OPTIONS);
+    assertFalse(withBuffer.parameters().tensors().containsKey("embeddings.position_ids"),
+        "the buffer is not a parameter");
+    assertEquals(plain.parameters().tensors(), withBuffer.parameters().tensors(),
+        "same parameters as the golden checkpoint without the buffer");
+    assertEquals(plain.config(), withBuffer.config(), "same config");
+  }
+
+  @Test
+  void legacyLayerNormGammaAndBetaImportAsWeightAndBias() throws IOException {
+    Map<String, FloatTensor> legacy = new LinkedHashMap<>();
+    int renamed = 0;
+    for (Map.Entry<String, FloatTensor> e : goldenTensors().entrySet()) {
+      String name = e.getKey();
+      if (name.endsWith("LayerNorm.weight")) {
+        name = name.substring(0, name.length() - "weight".length()) + "gamma";
+        renamed++;
+      } else if (name.endsWith("LayerNorm.bias")) {
+        name = name.substring(0, name.length() - "bias".length()) + "beta";
+        renamed++;
+      }
+      legacy.put(name, e.getValue());
+    }
+    assertEquals(10, renamed, "embeddings + 2 per layer x 2 layers, weight and bias each");
+    assertTrue(legacy.containsKey(ParameterNames.EMBEDDINGS_LN + ".gamma"),
+        "the legacy file really uses gamma");
+    Path dir = checkpoint("legacy", legacy);
+    Files.copy(Golden.dir().resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+    CheckpointBundle fromLegacy = HuggingFaceImporter.read(dir, Golden.OPTIONS);
+    CheckpointBundle plain = HuggingFaceImporter.read(Golden.dir(), Golden.OPTIONS);
+    assertEquals(plain.parameters().tensors(), fromLegacy.parameters().tensors(),
+        "gamma/beta map to weight/bias: same parameters as the plain import");
   }
 
   @Test

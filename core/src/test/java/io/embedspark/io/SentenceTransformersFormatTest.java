@@ -166,6 +166,21 @@ class SentenceTransformersFormatTest {
   }
 
   @Test
+  void meanPoolingCombinedWithAnotherModeIsRejected() {
+    Path dir = exported();
+    Path pooling = dir.resolve("1_Pooling/config.json");
+    ObjectNode p = (ObjectNode) JsonFiles.readTree(pooling);
+    assertTrue(p.get("pooling_mode_mean_tokens").asBoolean(), "mean pooling stays on");
+    p.put("pooling_mode_mean_sqrt_len_tokens", true);
+    JsonFiles.write(pooling, p);
+    CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
+        () -> readBack(dir), "mean and mean-sqrt-len concatenated is not what the encoder gives");
+    assertTrue(e.getMessage().contains("pooling_mode_mean_sqrt_len_tokens"),
+        "names the extra mode: " + e.getMessage());
+    assertTrue(e.getMessage().contains("1_Pooling"), "names the file: " + e.getMessage());
+  }
+
+  @Test
   void nonLinearDenseIsRejected() {
     Path dir = exported();
     Path dense = dir.resolve("2_Dense/config.json");

@@ -2,6 +2,7 @@ package io.embedspark.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embedspark.Golden;
@@ -125,6 +126,17 @@ class EncoderGoldenTest {
       double diff = Golden.maxAbsDiff(doubleModel.embed(alone), padded.getRow(row, true));
       assertTrue(diff <= DOUBLE_TOLERANCE, "row " + row + ": alone vs in the padded batch, max "
           + "|diff| = " + diff);
+    }
+  }
+
+  @Test
+  void embedTextsRejectsANonPositiveBatchSize() {
+    for (int batchSize : new int[] {0, -1}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> doubleModel.embedTexts(List.of("w1 w2"), batchSize),
+          "batchSize " + batchSize + " would never advance");
+      assertTrue(e.getMessage().contains("batchSize = " + batchSize),
+          "names the value: " + e.getMessage());
     }
   }
 

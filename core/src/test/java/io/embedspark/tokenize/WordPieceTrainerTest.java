@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,6 +107,26 @@ class WordPieceTrainerTest {
     List<String> vocab = new WordPieceTrainer(100, 1, true).train(List.of("The THE the"));
     assertTrue(vocab.contains("the"), "all three spellings count as 'the': " + vocab);
     assertFalse(vocab.contains("T") || vocab.contains("##H"), "no upper-case characters");
+  }
+
+  @Test
+  void uncasedVocabularyTokenizesAccentedCapitalisedWordsWithoutUnknown() {
+    List<String> vocab = new WordPieceTrainer(100, 1, true)
+        .train(Collections.nCopies(4, "café résumé naïve"));
+    for (String accented : List.of("é", "##é", "ï", "##ï")) {
+      assertFalse(vocab.contains(accented), "the uncased trainer strips accents, so '"
+          + accented + "' is not in the vocabulary: " + vocab);
+    }
+    try (TextTokenizer tokenizer = new TextTokenizer(TokenizerJson.wordPiece(vocab, true), 32)) {
+      TokenBatch batch = tokenizer.encode(List.of("Café Résumé"));
+      List<String> tokens = tokenizer.tokens("Café Résumé");
+      assertTrue(batch.lengths()[0] > 2, "more than [CLS] and [SEP]: " + tokens);
+      for (int j = 0; j < batch.lengths()[0]; j++) {
+        assertTrue(batch.ids()[j] != 1, "no [UNK] (id 1) at position " + j + ": " + tokens);
+      }
+      assertEquals(List.of("[CLS]", "cafe", "resume", "[SEP]"), tokens,
+          "lower-cased and accent-stripped like the training text");
+    }
   }
 
   @Test
