@@ -1,7 +1,5 @@
 package io.embedspark.io;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.embedspark.error.CorruptArtifactException;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.model.EmbeddingModel;
@@ -123,12 +121,6 @@ public record CheckpointBundle(BundleConfig config, ModelParameters parameters,
     return new CheckpointBundle(new BundleConfig(config.format(), config.formatVersion(), cut,
         config.maxSequenceLength()), ModelParameters.of(kept, cut, "first " + layers + " layers"),
         tokenizerJson, provenance);
-  }
-
-  /** The resolved config as a JSON tree, for provenance records. */
-  public ObjectNode configTree() {
-    JsonNode tree = JsonFiles.MAPPER.valueToTree(config);
-    return (ObjectNode) tree;
   }
 
   static String readString(Path file) {

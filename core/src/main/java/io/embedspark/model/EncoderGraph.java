@@ -9,7 +9,6 @@ import static io.embedspark.model.ParameterNames.WORD_EMBEDDINGS;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -171,10 +170,5 @@ public final class EncoderGraph {
       return x;
     }
     return sd.nn.dropout(x, 1.0 - rate);
-  }
-
-  /** Creates zero-filled arrays for placeholders that the caller does not need to vary. */
-  static INDArray zerosInt(long n, long t) {
-    return Nd4j.zeros(DataType.INT, n, t);
   }
 }
