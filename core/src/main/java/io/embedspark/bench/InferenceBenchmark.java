@@ -23,23 +23,34 @@ public final class InferenceBenchmark {
     }
   }
 
-  /** Runs {@code warmup} then {@code iterations} forward passes of a full batch. */
+  /**
+   * Runs {@code warmup} then {@code iterations} forward passes of a full batch, through the
+   * inference path or, with {@code graph}, through the SameDiff graph.
+   */
   public static Result run(EncoderConfig config, int batch, int width, int warmup,
-      int iterations, double gemmGflops) {
+      int iterations, double gemmGflops, boolean graph) {
     ModelParameters params = ModelParameters.initialise(config, 1);
     EmbeddingModel model = EmbeddingModel.create(config, params, null, DataType.FLOAT);
     TokenBatch tokens = randomBatch(config.vocabSize(), batch, width);
     for (int i = 0; i < warmup; i++) {
-      model.embed(tokens);
+      embed(model, tokens, graph);
     }
     long t0 = System.nanoTime();
     for (int i = 0; i < iterations; i++) {
-      model.embed(tokens);
+      embed(model, tokens, graph);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     double tokensPerSecond = (double) batch * width * iterations / seconds;
     double gflops = EncoderFlops.forward(config, batch, width) * iterations / seconds / 1e9;
     return new Result(batch, width, tokensPerSecond, gflops, gemmGflops);
+  }
+
+  private static void embed(EmbeddingModel model, TokenBatch tokens, boolean graph) {
+    if (graph) {
+      model.embedWithGraph(tokens);
+    } else {
+      model.embed(tokens);
+    }
   }
 
   /** A batch of random ids with every row full length (no padding). */

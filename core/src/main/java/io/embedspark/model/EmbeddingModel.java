@@ -12,29 +12,41 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A ready-to-run embedding model: tokenizer, config and parameters loaded into an inference graph
- * (no dropout). Turns texts into L2-normalised embeddings of {@code outputDim} coordinates.
+ * A ready-to-run embedding model: tokenizer, config and parameters. Turns texts into L2-normalised
+ * embeddings of {@code outputDim} coordinates with {@link InferenceForward}; the equivalent
+ * SameDiff graph ({@link EncoderGraph}, no dropout) is built on demand by {@link #graph()}.
+ * Thread-safe for inference.
  */
 public final class EmbeddingModel implements AutoCloseable {
   private final EncoderConfig config;
   private final TextTokenizer tokenizer;
   private final DataType dtype;
-  private final SameDiff graph;
+  private final ModelParameters parameters;
+  private final InferenceForward forward;
+  private SameDiff graph;
 
-  private EmbeddingModel(EncoderConfig config, TextTokenizer tokenizer, DataType dtype,
-      SameDiff graph) {
+  private EmbeddingModel(EncoderConfig config, ModelParameters parameters,
+      TextTokenizer tokenizer, DataType dtype) {
     this.config = config;
+    this.parameters = parameters;
     this.tokenizer = tokenizer;
     this.dtype = dtype;
-    this.graph = graph;
+    this.forward = new InferenceForward(config, parameters, dtype);
   }
 
-  /** Builds the inference graph and loads the parameters into it. */
+  /** Loads the parameters for inference in {@code dtype} (FLOAT, or DOUBLE for exactness tests). */
   public static EmbeddingModel create(EncoderConfig config, ModelParameters parameters,
       TextTokenizer tokenizer, DataType dtype) {
-    SameDiff sd = EncoderGraph.build(config.withoutDropout(), dtype, false);
-    parameters.copyInto(sd);
-    return new EmbeddingModel(config, tokenizer, dtype, sd);
+    return new EmbeddingModel(config, parameters, tokenizer, dtype);
+  }
+
+  /** The same model as a SameDiff inference graph (no dropout), built on first use. */
+  public synchronized SameDiff graph() {
+    if (graph == null) {
+      graph = EncoderGraph.build(config.withoutDropout(), dtype, false);
+      parameters.copyInto(graph);
+    }
+    return graph;
   }
 
   /** Placeholder values for a token batch, for any graph built by {@link EncoderGraph}. */
@@ -59,12 +71,21 @@ public final class EmbeddingModel implements AutoCloseable {
     return run(batch, EncoderGraph.POOLED, config.hiddenSize());
   }
 
+  /** Embeddings computed by running the SameDiff graph, for equivalence checks. */
+  public INDArray embedWithGraph(TokenBatch batch) {
+    if (batch.size() == 0) {
+      return Nd4j.create(dtype, 0, config.outputDim());
+    }
+    return graph().outputSingle(placeholders(batch, dtype), EncoderGraph.EMBEDDING);
+  }
+
   private INDArray run(TokenBatch batch, String output, int width) {
     if (batch.size() == 0) {
       // The native softmax crashes the JVM on an empty batch; nothing to compute anyway.
       return Nd4j.create(dtype, 0, width);
     }
-    return graph.outputSingle(placeholders(batch, dtype), output);
+    InferenceForward.Output out = forward.run(batch);
+    return output.equals(EncoderGraph.POOLED) ? out.pooled() : out.embedding();
   }
 
   /** Embeds texts in batches of {@code batchSize}; row i is the embedding of text i. */
@@ -83,9 +104,9 @@ public final class EmbeddingModel implements AutoCloseable {
     return rows.toArray(new float[0][]);
   }
 
-  /** The current parameters, read back from the graph. */
+  /** The parameters this model runs with. */
   public ModelParameters parameters() {
-    return ModelParameters.readFrom(graph, config);
+    return parameters;
   }
 
   public EncoderConfig config() {

@@ -19,9 +19,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The SameDiff encoder against an independent PyTorch BERT ({@code tools/golden/bert_encoder.py}):
- * the golden checkpoint is imported as a Hugging Face directory, its random projection replaced by
- * the golden one, and the pooled states and embeddings of the golden token batch compared.
+ * The encoder against an independent PyTorch BERT ({@code tools/golden/bert_encoder.py}): the
+ * golden checkpoint is imported as a Hugging Face directory, its random projection replaced by the
+ * golden one, and the pooled states and embeddings of the golden token batch compared, both for
+ * the inference path ({@link InferenceForward}) and for the SameDiff graph used in training.
  */
 class EncoderGoldenTest {
   private static final double DOUBLE_TOLERANCE = 1e-12;
@@ -142,12 +143,32 @@ class EncoderGoldenTest {
 
   @Test
   void parametersReadBackFromTheGraphAreTheLoadedOnes() {
-    ModelParameters back = floatModel.parameters();
+    ModelParameters back = ModelParameters.readFrom(floatModel.graph(), bundle.config().model());
     assertEquals(bundle.parameters().tensors().keySet(), back.tensors().keySet(),
         "same tensor names in the same order");
     for (Map.Entry<String, FloatTensor> e : bundle.parameters().tensors().entrySet()) {
       assertEquals(e.getValue(), back.get(e.getKey()), "tensor " + e.getKey()
           + " survives copyInto and readFrom unchanged (float graph)");
+    }
+  }
+
+  @Test
+  void samediffGraphMatchesPyTorchToo() {
+    double diffDouble = Golden.maxAbsDiff(doubleModel.embedWithGraph(Golden.batch()),
+        Golden.matrix("embedding"));
+    assertWithin("graph embedding (double)", DOUBLE_TOLERANCE, diffDouble);
+    double diffFloat = Golden.maxAbsDiff(floatModel.embedWithGraph(Golden.batch()),
+        Golden.matrix("embedding"));
+    assertWithin("graph embedding (float)", FLOAT_TOLERANCE, diffFloat);
+  }
+
+  @Test
+  void inferencePathEqualsTheGraphOnPaddedBatchesAndReusedBuffers() {
+    TokenBatch full = Golden.batch();
+    for (TokenBatch b : List.of(full, full.slice(1, 3), full, full.slice(0, 1))) {
+      double diff = Golden.maxAbsDiff(doubleModel.embed(b), doubleModel.embedWithGraph(b));
+      assertTrue(diff <= 1e-13, "inference path vs graph, " + b.size() + " x " + b.width()
+          + ": max |diff| = " + diff);
     }
   }
 }

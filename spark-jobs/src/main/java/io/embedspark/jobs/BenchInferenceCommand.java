@@ -45,11 +45,13 @@ final class BenchInferenceCommand implements Callable<Integer> {
     System.out.printf("GEMM (ND4J, 1024^3 float32): %.1f GFLOP/s%n", gemm);
     System.out.printf("%-10s %8s %6s %12s %12s %10s%n", "engine", "batch", "width", "tokens/s",
         "GFLOP/s", "of GEMM");
-    for (int batch : batches) {
-      InferenceBenchmark.Result r = InferenceBenchmark.run(config, batch, width, 2, iterations,
-          gemm);
-      System.out.printf("%-10s %8d %6d %12.0f %12.1f %10.2f%n", "samediff", batch, width,
-          r.tokensPerSecond(), r.modelGflops(), r.fractionOfGemm());
+    for (boolean graph : new boolean[] {false, true}) {
+      for (int batch : batches) {
+        InferenceBenchmark.Result r = InferenceBenchmark.run(config, batch, width, 2, iterations,
+            gemm, graph);
+        System.out.printf("%-10s %8d %6d %12.0f %12.1f %10.2f%n", graph ? "sd-graph" : "embedspark",
+            batch, width, r.tokensPerSecond(), r.modelGflops(), r.fractionOfGemm());
+      }
     }
     JsonNode torch = runTorch(config, batches.get(batches.size() - 1));
     if (torch != null) {
