@@ -20,9 +20,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@value #TOKEN_TYPE_IDS} (int32, [N, T]) and {@value #ATTENTION_MASK} ([N, T], 1 for tokens,
  * 0 for padding). The output {@value #EMBEDDING} is [N, outputDim] with unit rows.
  *
- * <p>The three embedding tables are graph constants, not trainable variables: SameDiff's gather
- * back-propagation loses gradients of repeated ids, so trainers ask for the gradient of the
- * gathered activations ({@link #gathered(String)}) and scatter-add it into the tables themselves.
+ * <p>SameDiff's gather back-propagation is wrong for repeated ids and cannot be built for three
+ * tables in one graph, so a training graph has no embedding tables: its input is the variable
+ * {@value #EMBEDDING_INPUT} [N, T, H], the sum of the word, position and type embeddings, which the
+ * trainer looks up itself; the gradient of that variable, summed per id, is each table's gradient.
+ * An inference graph holds the tables as constants and gathers from them.
  * Linear layers hold {@code <name>.kernel} as [in, out] (the transpose of the PyTorch weight).
  */
 public final class EncoderGraph {
@@ -30,6 +32,7 @@ public final class EncoderGraph {
   public static final String POSITION_IDS = "position_ids";
   public static final String TOKEN_TYPE_IDS = "token_type_ids";
   public static final String ATTENTION_MASK = "attention_mask";
+  public static final String EMBEDDING_INPUT = "embedding_input";
   public static final String POOLED = "pooled";
   public static final String EMBEDDING = "embedding";
   private static final double NORM_EPS = 1e-24;
@@ -60,18 +63,10 @@ public final class EncoderGraph {
     return g.sd;
   }
 
-  /** Name of the gathered activations of an embedding table, whose gradient trainers request. */
-  public static String gathered(String table) {
-    return table + ".gathered";
-  }
-
   private void define() {
-    SDVariable ids = sd.placeHolder(INPUT_IDS, DataType.INT, -1, -1);
-    SDVariable positions = sd.placeHolder(POSITION_IDS, DataType.INT, -1, -1);
-    SDVariable types = sd.placeHolder(TOKEN_TYPE_IDS, DataType.INT, -1, -1);
     mask = sd.placeHolder(ATTENTION_MASK, dtype, -1, -1);
-    nt = ids.shape().castTo(DataType.LONG);
-    SDVariable x = embeddings(ids, positions, types);
+    nt = mask.shape().castTo(DataType.LONG);
+    SDVariable x = training ? trainingInput() : embeddings();
     for (int i = 0; i < config.numLayers(); i++) {
       x = layer(i, x);
     }
@@ -80,29 +75,41 @@ public final class EncoderGraph {
     l2Normalize(projected).rename(EMBEDDING);
   }
 
-  private SDVariable embeddings(SDVariable ids, SDVariable positions, SDVariable types) {
+  /** The embedding sum as a variable the trainer sets per chunk, then layer norm and dropout. */
+  private SDVariable trainingInput() {
+    SDVariable sum = sd.var(EMBEDDING_INPUT, Nd4j.zeros(dtype, 1, 1, config.hiddenSize()));
+    return dropout(DropoutSites.embeddings(), layerNorm(EMBEDDINGS_LN,
+        sum.reshape(-1, config.hiddenSize())), config.hiddenDropout());
+  }
+
+  private SDVariable embeddings() {
+    SDVariable ids = sd.placeHolder(INPUT_IDS, DataType.INT, -1, -1);
+    SDVariable positions = sd.placeHolder(POSITION_IDS, DataType.INT, -1, -1);
+    SDVariable types = sd.placeHolder(TOKEN_TYPE_IDS, DataType.INT, -1, -1);
     SDVariable words = lookup(WORD_EMBEDDINGS, ids, config.vocabSize());
     SDVariable pos = lookup(POSITION_EMBEDDINGS, positions, config.maxPositions());
     SDVariable typ = lookup(TOKEN_TYPE_EMBEDDINGS, types, config.typeVocabSize());
     SDVariable sum = words.add(pos).add(typ).reshape(-1, config.hiddenSize());
-    return dropout(layerNorm(EMBEDDINGS_LN, sum), config.hiddenDropout());
+    return layerNorm(EMBEDDINGS_LN, sum);
   }
 
   private SDVariable lookup(String table, SDVariable ids, int rows) {
     SDVariable t = sd.constant(table, Nd4j.zeros(dtype, rows, config.hiddenSize()));
-    return sd.gather(gathered(table), t, ids, 0);
+    return sd.gather(t, ids, 0);
   }
 
   /** One post-LN transformer layer on [N*T, H] rows. */
   private SDVariable layer(int i, SDVariable x) {
     int h = config.hiddenSize();
     SDVariable attn = attention(i, x);
-    SDVariable attnOut = dropout(linear(ParameterNames.attentionOutput(i), attn, h, h),
+    SDVariable attnOut = dropout(DropoutSites.attentionOutput(i),
+        linear(ParameterNames.attentionOutput(i), attn, h, h),
         config.hiddenDropout());
     SDVariable x1 = layerNorm(ParameterNames.attentionLayerNorm(i), attnOut.add(x));
     SDVariable inter = gelu(linear(ParameterNames.intermediate(i), x1, h,
         config.intermediateSize()));
-    SDVariable out = dropout(linear(ParameterNames.output(i), inter, config.intermediateSize(), h),
+    SDVariable out = dropout(DropoutSites.output(i),
+        linear(ParameterNames.output(i), inter, config.intermediateSize(), h),
         config.hiddenDropout());
     return layerNorm(ParameterNames.outputLayerNorm(i), out.add(x1));
   }
@@ -115,7 +122,8 @@ public final class EncoderGraph {
     SDVariable v = heads(linear(ParameterNames.value(i), x, h, h)).permute(0, 2, 1, 3);
     SDVariable scores = sd.mmul(q, k).mul(1.0 / Math.sqrt(config.headSize()));
     SDVariable bias = sd.expandDims(sd.expandDims(mask.rsub(1.0).mul(MASK_PENALTY), 1), 1);
-    SDVariable probs = dropout(sd.nn.softmax(scores.add(bias), 3), config.attentionDropout());
+    SDVariable probs = dropout(DropoutSites.attentionProbs(i), sd.nn.softmax(scores.add(bias), 3),
+        config.attentionDropout());
     SDVariable context = sd.mmul(probs, v).permute(0, 2, 1, 3);
     return context.reshape(-1, h);
   }
@@ -165,10 +173,17 @@ public final class EncoderGraph {
     return x.mul(cdf);
   }
 
-  private SDVariable dropout(SDVariable x, double rate) {
+  /**
+   * Inverted dropout with the mask fed as a placeholder ({@link DropoutSites}): SameDiff's own
+   * dropout op cannot be differentiated, and a mask the trainer draws from a seed is replayed
+   * exactly between the gradient cache's two passes.
+   */
+  private SDVariable dropout(String site, SDVariable x, double rate) {
     if (!training || rate == 0.0) {
       return x;
     }
-    return sd.nn.dropout(x, 1.0 - rate);
+    long[] shape = new long[DropoutSites.rank(site)];
+    java.util.Arrays.fill(shape, -1);
+    return x.mul(sd.placeHolder(site, dtype, shape));
   }
 }

@@ -105,9 +105,19 @@ public final class ModelParameters {
 
   /** Reads the current values out of a graph built by {@link EncoderGraph}. */
   public static ModelParameters readFrom(SameDiff sd, EncoderConfig config) {
+    return readFrom(sd, config, Map.of());
+  }
+
+  /**
+   * Reads the current values out of a graph; parameters the graph does not hold (the embedding
+   * tables of a training graph) come from {@code outside}, keyed by name.
+   */
+  public static ModelParameters readFrom(SameDiff sd, EncoderConfig config,
+      Map<String, INDArray> outside) {
     LinkedHashMap<String, FloatTensor> t = new LinkedHashMap<>();
     for (String name : ParameterNames.all(config)) {
-      INDArray a = sd.getVariable(graphName(name)).getArr();
+      INDArray a = sd.hasVariable(graphName(name)) ? sd.getVariable(graphName(name)).getArr()
+          : outside.get(name);
       if (isLinearWeight(name)) {
         a = a.transpose();
       }
@@ -117,9 +127,15 @@ public final class ModelParameters {
     return new ModelParameters(t);
   }
 
-  /** Writes these values into a graph built by {@link EncoderGraph} with the same config. */
+  /**
+   * Writes these values into a graph built by {@link EncoderGraph} with the same config; a
+   * training graph has no embedding tables, which are then skipped.
+   */
   public void copyInto(SameDiff sd) {
     for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
+      if (!sd.hasVariable(graphName(e.getKey()))) {
+        continue;
+      }
       SDVariable v = sd.getVariable(graphName(e.getKey()));
       INDArray current = v.getArr();
       INDArray value = Nd4j.create(e.getValue().values(), e.getValue().shape(), 'c')

@@ -1,0 +1,180 @@
+package io.embedspark.gradcache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.embedspark.loss.GeminiNceLoss;
+import io.embedspark.loss.MatryoshkaLoss;
+import io.embedspark.model.EncoderConfig;
+import io.embedspark.model.ModelParameters;
+import io.embedspark.tokenize.TokenBatch;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The gradient cache against the same loss computed in one SameDiff graph over the whole batch,
+ * in double precision: equal parameter gradients for every chunk size, with a negative control.
+ */
+class GradientCacheTest {
+  private static final EncoderConfig CONFIG =
+      new EncoderConfig(50, 16, 2, 2, 32, 16, 2, 1e-12, 0.1, 0.1, 8, List.of(4, 8));
+  private static final double TEMPERATURE = 0.1;
+  private static final List<Double> WEIGHTS = List.of(1.0, 0.5);
+  private static ModelParameters params;
+  private static ContrastiveTokens batch;
+  private static OneGraphReference.Result reference;
+
+  @BeforeAll
+  static void setUp() {
+    params = scaled(ModelParameters.initialise(CONFIG, 5));
+    batch = randomBatch(new int[] {0, 1, 2, 0, 1, 0}, new long[] {0, 1, 0, 2, 3, 4},
+        new long[] {10, 11, 12, 11, 13, 14});
+    reference = OneGraphReference.compute(CONFIG, params, batch, TEMPERATURE, CONFIG
+        .matryoshkaDims(), WEIGHTS, false, 1L);
+  }
+
+  /** BERT's 0.02 initialisation makes all embeddings nearly equal; larger weights test more. */
+  private static ModelParameters scaled(ModelParameters p) {
+    java.util.Map<String, io.embedspark.io.FloatTensor> t = new java.util.LinkedHashMap<>();
+    SplittableRandom r = new SplittableRandom(9);
+    for (var e : p.tensors().entrySet()) {
+      float[] v = e.getValue().values().clone();
+      for (int i = 0; i < v.length; i++) {
+        v[i] = e.getKey().contains("LayerNorm.weight") ? 1f + (float) r.nextGaussian(0, 0.1)
+            : (float) r.nextGaussian(0, 0.3);
+      }
+      t.put(e.getKey(), new io.embedspark.io.FloatTensor(e.getValue().shape(), v));
+    }
+    return ModelParameters.of(t, CONFIG, "scaled");
+  }
+
+  /** Sequences of random ids and lengths; duplicated keys get identical token ids. */
+  static ContrastiveTokens randomBatch(int[] negatives, long[] queryKeys, long[] positiveKeys) {
+    SplittableRandom r = new SplittableRandom(17);
+    int b = negatives.length;
+    int rows = 2 * b + Arrays.stream(negatives).sum();
+    int width = 12;
+    int[][] seqs = new int[rows][];
+    java.util.Map<Long, int[]> byKey = new java.util.HashMap<>();
+    for (int i = 0; i < rows; i++) {
+      Long key = i < b ? Long.valueOf(queryKeys[i]) : i < 2 * b ? Long.valueOf(positiveKeys[i - b])
+          : null;
+      int[] s = key == null ? null : byKey.get(key);
+      if (s == null) {
+        s = new int[2 + r.nextInt(width - 2)];
+        for (int k = 0; k < s.length; k++) {
+          s[k] = 1 + r.nextInt(CONFIG.vocabSize() - 1);
+        }
+        if (key != null) {
+          byKey.put(key, s);
+        }
+      }
+      seqs[i] = s;
+    }
+    width = Arrays.stream(seqs).mapToInt(x -> x.length).max().getAsInt();
+    int[] ids = new int[rows * width];
+    int[] lengths = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      System.arraycopy(seqs[i], 0, ids, i * width, seqs[i].length);
+      lengths[i] = seqs[i].length;
+    }
+    TokenBatch tokens = new TokenBatch(rows, width, ids, lengths, new boolean[rows]);
+    return new ContrastiveTokens(tokens, negatives, queryKeys, positiveKeys);
+  }
+
+  private static GradientCache.Step cached(int chunkSize) {
+    TrainingGraph graph = new TrainingGraph(CONFIG, DataType.DOUBLE, false);
+    graph.load(params);
+    MatryoshkaLoss loss = new MatryoshkaLoss(new GeminiNceLoss(TEMPERATURE),
+        CONFIG.matryoshkaDims(), WEIGHTS);
+    return new GradientCache(graph, loss, chunkSize).step(batch, 1L);
+  }
+
+  @Test
+  void lossEqualsTheOneGraphLoss() {
+    assertEquals(reference.loss(), cached(4).loss().total().loss(), 1e-12);
+  }
+
+  @Test
+  void parameterGradientsEqualTheOneGraphGradientsForEveryChunkSize() {
+    for (int chunk : new int[] {1, 2, 3, 7, batch.sequences().size()}) {
+      double err = maxRelativeError(cached(chunk).gradients(), reference.gradients());
+      System.out.printf("gradient cache, chunkSize %d: max relative error %.2e%n", chunk, err);
+      assertTrue(err < 1e-9, "chunkSize " + chunk + ": max relative error " + err);
+    }
+  }
+
+  @Test
+  void dropoutMasksAreReplayedBetweenTheEmbeddingAndTheBackwardPass() {
+    OneGraphReference.Result withDropout = OneGraphReference.compute(CONFIG, params, batch,
+        TEMPERATURE, CONFIG.matryoshkaDims(), WEIGHTS, true, 7L);
+    OneGraphReference.Result withoutDropout = OneGraphReference.compute(CONFIG, params, batch,
+        TEMPERATURE, CONFIG.matryoshkaDims(), WEIGHTS, false, 7L);
+    TrainingGraph graph = new TrainingGraph(CONFIG, DataType.DOUBLE, true);
+    graph.load(params);
+    MatryoshkaLoss loss = new MatryoshkaLoss(new GeminiNceLoss(TEMPERATURE),
+        CONFIG.matryoshkaDims(), WEIGHTS);
+    GradientCache.Step step = new GradientCache(graph, loss, batch.sequences().size())
+        .step(batch, 7L);
+    assertEquals(withDropout.loss(), step.loss().total().loss(), 1e-12,
+        "same dropout masks in the embedding pass as in one graph with the same seed");
+    double err = maxRelativeError(step.gradients(), withDropout.gradients());
+    assertTrue(err < 1e-9, "same masks in the backward pass: " + err);
+    assertTrue(maxRelativeError(withoutDropout.gradients(), withDropout.gradients()) > 1e-2,
+        "negative control: dropout is active and changes the gradients");
+  }
+
+  @Test
+  void negativeControlMisalignedEmbeddingGradientsGiveDifferentParameterGradients() {
+    TrainingGraph graph = new TrainingGraph(CONFIG, DataType.DOUBLE, false);
+    graph.load(params);
+    MatryoshkaLoss loss = new MatryoshkaLoss(new GeminiNceLoss(TEMPERATURE),
+        CONFIG.matryoshkaDims(), WEIGHTS);
+    // Back-propagate each chunk's embedding gradients through the NEXT chunk's sequences.
+    ContrastiveTokens rotated = new ContrastiveTokens(rotate(batch.sequences(), 3),
+        batch.negativeCounts(), batch.queryKeys(), batch.positiveKeys());
+    GradientCache.Step good = new GradientCache(graph, loss, 3).step(batch, 1L);
+    GradientCache.Step bad = new GradientCache(graph, loss, 3).step(rotated, 1L);
+    double err = maxRelativeError(bad.gradients(), good.gradients());
+    assertTrue(err > 1e-2, "rotated rows must change the gradients: " + err);
+  }
+
+  private static TokenBatch rotate(TokenBatch t, int by) {
+    int n = t.size();
+    int[] ids = new int[t.ids().length];
+    int[] lengths = new int[n];
+    for (int i = 0; i < n; i++) {
+      int from = (i + by) % n;
+      System.arraycopy(t.ids(), from * t.width(), ids, i * t.width(), t.width());
+      lengths[i] = t.lengths()[from];
+    }
+    return new TokenBatch(n, t.width(), ids, lengths, new boolean[n]);
+  }
+
+  /**
+   * Largest |a - b| over all tensors, relative to the largest |b| of that tensor plus 1e-4 of the
+   * largest gradient anywhere (gradients that are zero in exact arithmetic, such as the attention
+   * key biases', are 1e-16 noise on both sides).
+   */
+  static double maxRelativeError(Map<String, INDArray> a, Map<String, INDArray> b) {
+    assertEquals(b.keySet(), a.keySet(), "same gradient names");
+    double global = 0;
+    for (INDArray g : b.values()) {
+      global = Math.max(global, g.amaxNumber().doubleValue());
+    }
+    double worst = 0;
+    for (String name : b.keySet()) {
+      double scale = b.get(name).amaxNumber().doubleValue();
+      double diff = a.get(name).castTo(DataType.DOUBLE).sub(b.get(name).castTo(DataType.DOUBLE))
+          .amaxNumber().doubleValue();
+      worst = Math.max(worst, diff / (scale + 1e-4 * global));
+    }
+    return worst;
+  }
+}
