@@ -1,0 +1,94 @@
+package io.embedspark.optim;
+
+import io.embedspark.error.InvalidInputException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Adam with decoupled weight decay (Loshchilov and Hutter 2019, arXiv 1711.05101), as PyTorch's
+ * {@code torch.optim.AdamW}: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
+ * theta -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) + lr wd theta (decay applied first).
+ * Biases and layer-norm parameters take no weight decay. Updates parameters in place; the moment
+ * estimates are the optimiser state a checkpoint saves.
+ */
+public final class AdamW {
+  private final double beta1;
+  private final double beta2;
+  private final double eps;
+  private final double weightDecay;
+  private final Map<String, INDArray> m = new LinkedHashMap<>();
+  private final Map<String, INDArray> v = new LinkedHashMap<>();
+  private long step;
+
+  public AdamW(double beta1, double beta2, double eps, double weightDecay) {
+    if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0)
+        || !(weightDecay >= 0)) {
+      throw new InvalidInputException("optimizer: beta1 = " + beta1 + ", beta2 = " + beta2
+          + " must be in [0, 1), eps = " + eps + " positive, weightDecay = " + weightDecay
+          + " non-negative");
+    }
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    this.weightDecay = weightDecay;
+  }
+
+  /** Whether a parameter takes weight decay: not biases, not layer-norm gains. */
+  public static boolean decays(String name) {
+    return !name.endsWith(".bias") && !name.contains("LayerNorm");
+  }
+
+  /**
+   * One update of every parameter that has a gradient.
+   *
+   * @param parameters resolves a parameter name to its array, updated in place
+   * @param gradients dL/dtheta by parameter name
+   * @param lr the learning rate of this step
+   */
+  public void update(Function<String, INDArray> parameters, Map<String, INDArray> gradients,
+      double lr) {
+    step++;
+    double correction1 = 1 - Math.pow(beta1, step);
+    double correction2 = 1 - Math.pow(beta2, step);
+    for (Map.Entry<String, INDArray> e : gradients.entrySet()) {
+      String name = e.getKey();
+      INDArray theta = parameters.apply(name);
+      INDArray g = e.getValue().castTo(theta.dataType());
+      INDArray mt = m.computeIfAbsent(name, k -> theta.ulike().assign(0));
+      INDArray vt = v.computeIfAbsent(name, k -> theta.ulike().assign(0));
+      mt.muli(beta1).addi(g.mul(1 - beta1));
+      vt.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+      if (weightDecay > 0 && decays(name)) {
+        theta.muli(1 - lr * weightDecay);
+      }
+      INDArray denominator = Transforms.sqrt(vt.div(correction2), false).addi(eps);
+      theta.subi(mt.div(denominator).muli(lr / correction1));
+    }
+  }
+
+  /** Steps taken so far. */
+  public long step() {
+    return step;
+  }
+
+  /** First and second moments by parameter name, for checkpoints. */
+  public Map<String, INDArray> firstMoments() {
+    return m;
+  }
+
+  public Map<String, INDArray> secondMoments() {
+    return v;
+  }
+
+  /** Restores state saved from {@link #step()}, {@link #firstMoments()}, {@link #secondMoments()}. */
+  public void restore(long savedStep, Map<String, INDArray> first, Map<String, INDArray> second) {
+    step = savedStep;
+    m.clear();
+    m.putAll(first);
+    v.clear();
+    v.putAll(second);
+  }
+}

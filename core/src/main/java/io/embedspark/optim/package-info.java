@@ -1,0 +1,2 @@
+/** Optimisation: AdamW, the learning-rate schedule and gradient clipping. */
+package io.embedspark.optim;
