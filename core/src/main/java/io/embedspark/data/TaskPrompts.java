@@ -1,0 +1,33 @@
+package io.embedspark.data;
+
+import java.util.Map;
+
+/**
+ * The prompts of each task (Gemini Embedding's task prompts, arXiv 2503.07891): one template for
+ * queries, one for documents (positives and negatives). Tasks without an entry use the defaults.
+ *
+ * @param queryDefault query prompt of tasks not listed
+ * @param documentDefault document prompt of tasks not listed
+ * @param perTask task name to its (query, document) prompts
+ */
+public record TaskPrompts(PromptTemplate queryDefault, PromptTemplate documentDefault,
+    Map<String, Pair> perTask) {
+
+  /** A task's query and document prompts. */
+  public record Pair(PromptTemplate query, PromptTemplate document) {}
+
+  /** Gemini's retrieval prompts for every task. */
+  public static TaskPrompts retrievalDefaults() {
+    return new TaskPrompts(PromptTemplate.SEARCH_QUERY, PromptTemplate.DOCUMENT, Map.of());
+  }
+
+  public String query(String task, String text) {
+    Pair p = perTask.get(task);
+    return (p == null ? queryDefault : p.query()).apply(null, text);
+  }
+
+  public String document(String task, String text) {
+    Pair p = perTask.get(task);
+    return (p == null ? documentDefault : p.document()).apply(null, text);
+  }
+}

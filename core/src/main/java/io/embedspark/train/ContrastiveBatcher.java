@@ -1,0 +1,54 @@
+package io.embedspark.train;
+
+import com.google.common.hash.Hashing;
+import io.embedspark.data.TaskPrompts;
+import io.embedspark.data.TrainingExample;
+import io.embedspark.gradcache.ContrastiveTokens;
+import io.embedspark.tokenize.TextTokenizer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a batch of examples into {@link ContrastiveTokens}: prompts applied per task, all
+ * sequences tokenized in the layout queries, positives, negatives, and the duplicate keys taken
+ * from the prompted texts (equal text, equal key).
+ */
+final class ContrastiveBatcher {
+  private final TextTokenizer tokenizer;
+  private final TaskPrompts prompts;
+
+  ContrastiveBatcher(TextTokenizer tokenizer, TaskPrompts prompts) {
+    this.tokenizer = tokenizer;
+    this.prompts = prompts;
+  }
+
+  ContrastiveTokens tokens(List<TrainingExample> batch) {
+    int b = batch.size();
+    List<String> texts = new ArrayList<>();
+    long[] queryKeys = new long[b];
+    long[] positiveKeys = new long[b];
+    int[] negatives = new int[b];
+    for (int i = 0; i < b; i++) {
+      String q = prompts.query(batch.get(i).task(), batch.get(i).query());
+      texts.add(q);
+      queryKeys[i] = key(q);
+    }
+    for (int i = 0; i < b; i++) {
+      String p = prompts.document(batch.get(i).task(), batch.get(i).positive());
+      texts.add(p);
+      positiveKeys[i] = key(p);
+    }
+    for (int i = 0; i < b; i++) {
+      for (String n : batch.get(i).negatives()) {
+        texts.add(prompts.document(batch.get(i).task(), n));
+      }
+      negatives[i] = batch.get(i).negatives().size();
+    }
+    return new ContrastiveTokens(tokenizer.encode(texts), negatives, queryKeys, positiveKeys);
+  }
+
+  static long key(String text) {
+    return Hashing.murmur3_128().hashString(text, StandardCharsets.UTF_8).asLong();
+  }
+}

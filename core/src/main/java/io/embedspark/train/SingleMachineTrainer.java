@@ -1,0 +1,191 @@
+package io.embedspark.train;
+
+import io.embedspark.data.TaskPrompts;
+import io.embedspark.data.TrainingExample;
+import io.embedspark.gradcache.ContrastiveTokens;
+import io.embedspark.gradcache.GradientCache;
+import io.embedspark.gradcache.TrainingGraph;
+import io.embedspark.io.CheckpointBundle;
+import io.embedspark.io.JsonFiles;
+import io.embedspark.io.Provenance;
+import io.embedspark.loss.GeminiNceLoss;
+import io.embedspark.loss.MatryoshkaLoss;
+import io.embedspark.optim.AdamW;
+import io.embedspark.optim.GradientClipping;
+import io.embedspark.optim.LearningRateSchedule;
+import io.embedspark.tokenize.TextTokenizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Trains an embedding model on one machine with the Gemini recipe's loss: each step draws a
+ * contrastive batch, runs a gradient-cache step, clips, and takes an AdamW step on a warmup/decay
+ * schedule. Writes a checkpoint every {@code checkpointEvery} steps and at the end, a progress
+ * line and a {@code metrics.jsonl} line per step, and resumes from the newest checkpoint in its
+ * run directory so that the resumed run is identical to an uninterrupted one.
+ */
+public final class SingleMachineTrainer {
+  private static final double BETA1 = 0.9;
+  private static final double BETA2 = 0.999;
+  private static final double EPS = 1e-8;
+  private final TrainerConfig config;
+  private final TaskPrompts prompts;
+  private final Path runDir;
+  private final DataType dtype;
+  private final Consumer<String> progress;
+
+  public SingleMachineTrainer(TrainerConfig config, TaskPrompts prompts, Path runDir,
+      DataType dtype, Consumer<String> progress) {
+    this.config = config;
+    this.prompts = prompts;
+    this.runDir = runDir;
+    this.dtype = dtype;
+    this.progress = progress;
+  }
+
+  /** The trained model and what every step of this invocation measured. */
+  public record Result(CheckpointBundle model, List<StepMetrics> steps) {}
+
+  /**
+   * Trains from {@code start}, or from the newest checkpoint in the run directory if there is one.
+   *
+   * @param stopAfter stop (after checkpointing) once this step is done; {@code config.steps()}
+   *     to run to the end. Lets tests interrupt a run.
+   */
+  public Result train(CheckpointBundle start, List<TrainingExample> data, long stopAfter) {
+    Optional<Path> resume = TrainingCheckpoint.latest(runDir);
+    CheckpointBundle model = start;
+    AdamW adam = new AdamW(BETA1, BETA2, EPS, config.weightDecay());
+    long done = 0;
+    if (resume.isPresent()) {
+      TrainingCheckpoint.Loaded c = TrainingCheckpoint.read(resume.get(), dtype);
+      model = c.bundle();
+      adam.restore(c.step(), c.firstMoments(), c.secondMoments());
+      done = c.step();
+      progress.accept("resuming from " + resume.get() + " at step " + done);
+    }
+    truncateMetrics(done);
+    TrainingGraph graph = new TrainingGraph(model.config().model(), dtype, config.dropout());
+    graph.load(model.parameters());
+    List<StepMetrics> measured = new ArrayList<>();
+    try (TextTokenizer tokenizer = model.tokenizer()) {
+      Loop loop = new Loop(graph, adam, new ContrastiveBatcher(tokenizer, prompts),
+          new BatchSampler(data, config.globalBatchSize(), config.seed()), model);
+      for (long step = done + 1; step <= Math.min(stopAfter, config.steps()); step++) {
+        measured.add(loop.step(step));
+        if (step % config.checkpointEvery() == 0 || step == config.steps() || step == stopAfter) {
+          model = loop.snapshot(step, data.size());
+          TrainingCheckpoint.write(runDir, step, model, adam);
+        }
+      }
+    }
+    return new Result(model, measured);
+  }
+
+  /** The state of a run between steps. */
+  private final class Loop {
+    private final TrainingGraph graph;
+    private final AdamW adam;
+    private final ContrastiveBatcher batcher;
+    private final BatchSampler sampler;
+    private final CheckpointBundle start;
+    private final GradientCache cache;
+    private final LearningRateSchedule schedule;
+    private double totalSeconds;
+    private long stepsTimed;
+
+    Loop(TrainingGraph graph, AdamW adam, ContrastiveBatcher batcher, BatchSampler sampler,
+        CheckpointBundle start) {
+      this.graph = graph;
+      this.adam = adam;
+      this.batcher = batcher;
+      this.sampler = sampler;
+      this.start = start;
+      List<Integer> dims = start.config().model().matryoshkaDims();
+      List<Double> weights = config.matryoshkaWeights().isEmpty()
+          ? Collections.nCopies(dims.size(), 1.0) : config.matryoshkaWeights();
+      this.cache = new GradientCache(graph, new MatryoshkaLoss(
+          new GeminiNceLoss(config.temperature()), dims, weights), config.chunkSize());
+      this.schedule = new LearningRateSchedule(config.learningRate(), config.warmupSteps(),
+          config.steps(), config.finalLearningRateFraction());
+    }
+
+    StepMetrics step(long step) {
+      long t0 = System.nanoTime();
+      List<TrainingExample> batch = sampler.batch(step);
+      ContrastiveTokens tokens = batcher.tokens(batch);
+      GradientCache.Step s = cache.step(tokens, config.seed() * 1_000_003L + step * 10_007L);
+      double lr = schedule.at(step);
+      double norm = GradientClipping.clip(s.gradients(), config.maxGradNorm());
+      if (!Double.isFinite(s.loss().total().loss()) || !Double.isFinite(norm)) {
+        throw new TrainingDivergedException(String.format(java.util.Locale.ROOT,
+            "step %d: loss %s, gradient norm %s at learning rate %.3e; batch ids %s", step,
+            s.loss().total().loss(), norm, lr,
+            batch.stream().map(TrainingExample::id).collect(Collectors.toList())));
+      }
+      adam.update(graph::array, s.gradients(), lr);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      totalSeconds += seconds;
+      stepsTimed++;
+      StepMetrics m = new StepMetrics(step, s.loss().total().loss(), s.loss().perDim(), lr, norm,
+          batch.size() / seconds, tokens.sequences().realTokens() / seconds, seconds);
+      progress.accept(m.progressLine(config.steps(), start.config().model().matryoshkaDims(),
+          totalSeconds / stepsTimed));
+      appendMetrics(m);
+      return m;
+    }
+
+    CheckpointBundle snapshot(long step, int examples) {
+      Provenance p = Provenance.now("train:single-machine step " + step,
+          List.of(examples + " examples"), config.seed(), JsonFiles.MAPPER.valueToTree(config),
+          null);
+      return start.with(graph.parameters(), p);
+    }
+  }
+
+  private Path metricsFile() {
+    return runDir.resolve("metrics.jsonl");
+  }
+
+  private void appendMetrics(StepMetrics m) {
+    try {
+      Files.createDirectories(runDir);
+      Files.writeString(metricsFile(), JsonFiles.MAPPER.writer().without(
+          com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(m) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Drops metrics of steps after the checkpoint a run resumes from (they will be redone). */
+  private void truncateMetrics(long lastKept) {
+    Path f = metricsFile();
+    if (!Files.exists(f)) {
+      return;
+    }
+    try {
+      List<String> kept = new ArrayList<>();
+      for (String line : Files.readAllLines(f)) {
+        if (!line.isBlank() && JsonFiles.MAPPER.readTree(line).path("step").asLong() <= lastKept) {
+          kept.add(line);
+        }
+      }
+      Files.write(f, kept);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.embedspark.train;
+
+import io.embedspark.error.InvalidInputException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Settings of a training run on one machine.
+ *
+ * @param steps optimiser steps in the whole run
+ * @param globalBatchSize examples per contrastive batch (the in-batch negatives of a query)
+ * @param chunkSize sequences per gradient-cache forward pass; bounds memory
+ * @param learningRate peak learning rate
+ * @param warmupSteps linear warmup steps
+ * @param finalLearningRateFraction fraction of the peak left at the last step
+ * @param weightDecay AdamW's decoupled weight decay
+ * @param maxGradNorm global-norm clipping threshold, 0 for none
+ * @param temperature the NCE temperature tau
+ * @param matryoshkaWeights weight of each Matryoshka dim of the model, in order
+ * @param dropout whether to apply the model's dropout
+ * @param checkpointEvery save a checkpoint every this many steps (and at the end)
+ * @param seed seed of the batch order and the dropout masks
+ */
+public record TrainerConfig(int steps, int globalBatchSize, int chunkSize, double learningRate,
+    int warmupSteps, double finalLearningRateFraction, double weightDecay, double maxGradNorm,
+    double temperature, List<Double> matryoshkaWeights, boolean dropout, int checkpointEvery,
+    long seed) {
+
+  public TrainerConfig {
+    matryoshkaWeights = List.copyOf(matryoshkaWeights);
+    List<String> p = new ArrayList<>();
+    if (steps <= 0) {
+      p.add("train.steps = " + steps + " must be positive");
+    }
+    if (globalBatchSize < 2) {
+      p.add("train.globalBatchSize = " + globalBatchSize + " must be at least 2");
+    }
+    if (chunkSize <= 0) {
+      p.add("train.chunkSize = " + chunkSize + " must be positive");
+    }
+    if (checkpointEvery <= 0) {
+      p.add("train.checkpointEvery = " + checkpointEvery + " must be positive");
+    }
+    if (warmupSteps < 0 || warmupSteps > steps) {
+      p.add("train.warmupSteps = " + warmupSteps + " must be in 0.." + steps);
+    }
+    if (!p.isEmpty()) {
+      throw new InvalidInputException(String.join("; ", p));
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package io.embedspark.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.embedspark.data.JsonlTexts;
+import io.embedspark.data.TaskPrompts;
+import io.embedspark.data.TrainingData;
+import io.embedspark.data.TrainingExample;
+import io.embedspark.io.AtomicDirectory;
+import io.embedspark.io.BundleConfig;
+import io.embedspark.io.CheckpointBundle;
+import io.embedspark.io.FloatTensor;
+import io.embedspark.io.Provenance;
+import io.embedspark.model.EncoderConfig;
+import io.embedspark.model.EncoderPresets;
+import io.embedspark.model.ModelParameters;
+import io.embedspark.tokenize.TokenizerJson;
+import io.embedspark.tokenize.WordPieceTrainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** The single-machine trainer on the bundled sample with the tiny preset. */
+class SingleMachineTrainerTest {
+  private static final Path PAIRS = Path.of("../data/sample/pairs/train.jsonl");
+  private static List<TrainingExample> data;
+  private static CheckpointBundle start;
+
+  @BeforeAll
+  static void setUp() {
+    data = TrainingData.readJsonl(PAIRS, new TrainingData.Fields("id", "section", "query",
+        "passage", "negatives"), "pairs").subList(0, 48);
+    List<String> vocab = new WordPieceTrainer(400, 1, false)
+        .train(JsonlTexts.texts(PAIRS, "query", "passage").subList(0, 400));
+    EncoderConfig config = EncoderPresets.tiny().withVocabSize(vocab.size());
+    start = new CheckpointBundle(BundleConfig.of(config, 32), ModelParameters.initialise(config, 3),
+        TokenizerJson.wordPiece(vocab, false), Provenance.now("init:tiny", List.of(), 3, null, null));
+  }
+
+  private static TrainerConfig config(int steps, double lr) {
+    return new TrainerConfig(steps, 8, 5, lr, 2, 0.1, 0.01, 1.0, 0.05, List.of(), true, 3, 11L);
+  }
+
+  private static SingleMachineTrainer trainer(TrainerConfig c, Path dir, List<String> log) {
+    return new SingleMachineTrainer(c, TaskPrompts.retrievalDefaults(), dir, DataType.FLOAT,
+        log::add);
+  }
+
+  @Test
+  void aRunStoppedBetweenCheckpointsAndResumedEqualsAnUninterruptedRun(@TempDir Path tmp)
+      throws IOException {
+    List<String> log = new ArrayList<>();
+    TrainerConfig c = config(6, 2e-3);
+    SingleMachineTrainer.Result full = trainer(c, tmp.resolve("a"), log).train(start, data, 6);
+
+    Path b = tmp.resolve("b");
+    trainer(c, b, log).train(start, data, 5);
+    // A crash after step 5, before its checkpoint became visible: only step 3's survives.
+    AtomicDirectory.deleteRecursively(b.resolve("step-00000005"));
+    SingleMachineTrainer.Result resumed = trainer(c, b, log).train(start, data, 6);
+
+    assertEquals(List.of(4L, 5L, 6L), resumed.steps().stream().map(StepMetrics::step).toList(),
+        "resumed from step 3's checkpoint");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(full.steps().get(3 + i).loss(), resumed.steps().get(i).loss(), 0.0,
+          "loss of step " + (4 + i) + " equals the uninterrupted run's");
+    }
+    Map<String, FloatTensor> a = full.model().parameters().tensors();
+    Map<String, FloatTensor> r = resumed.model().parameters().tensors();
+    for (String name : a.keySet()) {
+      assertEquals(a.get(name), r.get(name), "final " + name + " identical");
+    }
+    List<String> metrics = Files.readAllLines(b.resolve("metrics.jsonl"));
+    assertEquals(6, metrics.size(), "one metrics line per step, none duplicated: " + metrics);
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("step 6/6 loss")), "progress lines");
+    assertTrue(log.stream().anyMatch(l -> l.contains("resuming from")), "says it resumes");
+  }
+
+  @Test
+  void negativeControlAnotherSeedGivesAnotherRun(@TempDir Path tmp) {
+    TrainerConfig c = config(2, 2e-3);
+    TrainerConfig other = new TrainerConfig(2, 8, 5, 2e-3, 2, 0.1, 0.01, 1.0, 0.05, List.of(),
+        true, 3, 12L);
+    double a = trainer(c, tmp.resolve("a"), new ArrayList<>()).train(start, data, 2).steps()
+        .get(1).loss();
+    double b = trainer(other, tmp.resolve("b"), new ArrayList<>()).train(start, data, 2).steps()
+        .get(1).loss();
+    assertTrue(Math.abs(a - b) > 1e-6, "different batches and dropout: " + a + " vs " + b);
+  }
+
+  @Test
+  void lossFallsOverTraining(@TempDir Path tmp) {
+    TrainerConfig c = new TrainerConfig(24, 8, 16, 5e-3, 2, 0.1, 0.0, 1.0, 0.05, List.of(), false,
+        100, 5L);
+    List<StepMetrics> steps = trainer(c, tmp, new ArrayList<>()).train(start,
+        data.subList(0, 16), 24).steps();
+    double first = (steps.get(0).loss() + steps.get(1).loss()) / 2;
+    double last = (steps.get(22).loss() + steps.get(23).loss()) / 2;
+    assertTrue(last < first * 0.7, "loss falls: first " + first + ", last " + last);
+  }
+
+  @Test
+  void aNanParameterStopsTheStepNamingStepRateAndBatch(@TempDir Path tmp) {
+    Map<String, FloatTensor> broken = new LinkedHashMap<>(start.parameters().tensors());
+    FloatTensor w = broken.get("projection.weight");
+    float[] v = w.values().clone();
+    v[0] = Float.NaN;
+    broken.put("projection.weight", new FloatTensor(w.shape(), v));
+    CheckpointBundle nan = start.with(ModelParameters.of(broken, start.config().model(), "nan"),
+        start.provenance());
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        () -> trainer(config(3, 1e-3), tmp, new ArrayList<>()).train(nan, data, 3));
+    assertTrue(e.getMessage().startsWith("step 1:"), e.getMessage());
+    assertTrue(e.getMessage().contains("learning rate") && e.getMessage().contains("deb-"),
+        "names the rate and the batch's row ids: " + e.getMessage());
+  }
+}
