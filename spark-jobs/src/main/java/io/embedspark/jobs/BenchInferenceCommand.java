@@ -1,15 +1,11 @@
 package io.embedspark.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embedspark.bench.GemmRate;
 import io.embedspark.bench.InferenceBenchmark;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.EncoderPresets;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,9 +18,6 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-inference", mixinStandardHelpOptions = true,
     description = "Measure encoder inference throughput against GEMM and PyTorch, in one run.")
 final class BenchInferenceCommand implements Callable<Integer> {
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
-  private static final Path TORCH_SCRIPT = Path.of("tools/bench/torch_inference.py");
-
   @Option(names = "--preset", defaultValue = "small", description = "Model shape.")
   String preset;
 
@@ -65,22 +58,9 @@ final class BenchInferenceCommand implements Callable<Integer> {
   }
 
   private JsonNode runTorch(EncoderConfig c, int batch) throws IOException, InterruptedException {
-    if (!Files.isExecutable(PYTHON) || !Files.exists(TORCH_SCRIPT)) {
-      System.out.println("pytorch reference skipped: /usr/bin/python3 or " + TORCH_SCRIPT
-          + " missing (apt-get install python3-torch)");
-      return null;
-    }
-    Process p = new ProcessBuilder(PYTHON.toString(), TORCH_SCRIPT.toString(),
-        "--vocab", "" + c.vocabSize(), "--hidden", "" + c.hiddenSize(),
-        "--layers", "" + c.numLayers(), "--heads", "" + c.numHeads(),
-        "--ffn", "" + c.intermediateSize(), "--batch", "" + batch, "--width", "" + width,
-        "--iterations", "" + iterations).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      System.out.println("pytorch reference failed: " + out.strip());
-      return null;
-    }
-    String last = out.strip().lines().reduce((a, b) -> b).orElse("{}");
-    return new ObjectMapper().readTree(last);
+    return TorchReference.run("torch_inference.py", "--vocab", "" + c.vocabSize(),
+        "--hidden", "" + c.hiddenSize(), "--layers", "" + c.numLayers(),
+        "--heads", "" + c.numHeads(), "--ffn", "" + c.intermediateSize(), "--batch", "" + batch,
+        "--width", "" + width, "--iterations", "" + iterations);
   }
 }

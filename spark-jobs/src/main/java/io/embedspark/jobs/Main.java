@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Train, embed and evaluate text-embedding models on Apache Spark.",
     subcommands = {DemoCommand.class, ImportCommand.class, ExportCommand.class,
-        BenchInferenceCommand.class})
+        BenchInferenceCommand.class, BenchTrainCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
