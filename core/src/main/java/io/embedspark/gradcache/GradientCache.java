@@ -60,6 +60,11 @@ public final class GradientCache {
     return new Step(result, sum);
   }
 
+  /**
+   * Adds a chunk's gradients to the sum and frees their native memory at once: SameDiff's
+   * gradient pass allocates fresh arrays, and left to the garbage collector they pile up
+   * off-heap faster than it runs.
+   */
   private static void accumulate(Map<String, INDArray> sum, Map<String, INDArray> part) {
     for (Map.Entry<String, INDArray> e : part.entrySet()) {
       INDArray s = sum.get(e.getKey());
@@ -67,6 +72,9 @@ public final class GradientCache {
         sum.put(e.getKey(), e.getValue().dup());
       } else {
         s.addi(e.getValue());
+      }
+      if (e.getValue().closeable()) {
+        e.getValue().close();
       }
     }
   }

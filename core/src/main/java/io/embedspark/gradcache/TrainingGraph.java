@@ -56,6 +56,24 @@ public final class TrainingGraph {
         gradientNames.add(v.name());
       }
     }
+    createGradientFunctionQuietly();
+  }
+
+  /**
+   * Builds the backward graph now rather than on the first step. SameDiff 1.0.0-M2.1 prints a
+   * line per differentiated op to standard output while doing so (hundreds of lines); they are
+   * dropped.
+   */
+  private void createGradientFunctionQuietly() {
+    synchronized (System.class) {
+      java.io.PrintStream out = System.out;
+      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+      try {
+        sd.createGradFunction();
+      } finally {
+        System.setOut(out);
+      }
+    }
   }
 
   /** Loads parameters into the graph and the embedding tables. */

@@ -67,7 +67,7 @@ public final class DropoutSites {
       return;
     }
     double keep = 1.0 - rate;
-    INDArray uniform = Nd4j.rand(DataType.DOUBLE, shape);
+    INDArray uniform = Nd4j.rand(dtype, shape);
     masks.put(site, uniform.lt(keep).castTo(dtype).divi(keep));
   }
 }

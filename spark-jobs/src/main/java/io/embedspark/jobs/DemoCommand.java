@@ -33,13 +33,18 @@ final class DemoCommand implements Callable<Integer> {
       description = "WordPiece vocabulary size when training a tokenizer (default: ${DEFAULT-VALUE}).")
   int vocabSize;
 
-  @Option(names = "--max-length", defaultValue = "128",
+  @Option(names = "--max-length", defaultValue = "64",
       description = "Maximum tokens per text (default: ${DEFAULT-VALUE}).")
   int maxLength;
 
   @Option(names = "--batch-size", defaultValue = "32",
       description = "Texts per inference batch (default: ${DEFAULT-VALUE}).")
   int batchSize;
+
+  @Option(names = "--train-steps", defaultValue = "20",
+      description = "Contrastive training steps on the sample pairs before embedding, 32 pairs "
+          + "each (0: embed the model as it is; default: ${DEFAULT-VALUE}).")
+  int trainSteps;
 
   @Option(names = "--seed", defaultValue = "42", description = "Random seed.")
   long seed;
@@ -51,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DemoJob.Options o = new DemoJob.Options(sample, workDir, model, vocabSize, maxLength, layers,
-        seed, batchSize);
+        seed, batchSize, trainSteps);
     try (SparkSession spark = SparkSessions.create("embedspark-demo",
         master.equals("submit") ? null : master)) {
       DemoJob.run(o, spark);

@@ -2,6 +2,9 @@ package io.embedspark.jobs;
 
 import io.embedspark.data.JsonlTexts;
 import io.embedspark.data.PromptTemplate;
+import io.embedspark.data.TaskPrompts;
+import io.embedspark.data.TrainingData;
+import io.embedspark.data.TrainingExample;
 import io.embedspark.eval.BitextMining;
 import io.embedspark.io.BundleConfig;
 import io.embedspark.io.CheckpointBundle;
@@ -14,6 +17,8 @@ import io.embedspark.model.ModelParameters;
 import io.embedspark.spark.BundleFiles;
 import io.embedspark.tokenize.TokenizerJson;
 import io.embedspark.tokenize.WordPieceTrainer;
+import io.embedspark.train.SingleMachineTrainer;
+import io.embedspark.train.TrainerConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +27,12 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The end-to-end run on the bundled sample: get a model (train a WordPiece vocabulary and
- * initialise a preset, or import a pretrained checkpoint), write it as a bundle, embed the sample
+ * initialise a preset, or import a pretrained checkpoint), train it contrastively on the sample's
+ * pairs on the driver (single machine, for now), write it as a bundle, embed the sample
  * retrieval corpus, queries and bitext on Spark into Parquet, and print nearest neighbours,
  * recall@10 and bitext-mining F1.
  */
@@ -36,13 +43,13 @@ public final class DemoJob {
 
   /** Settings of the run; {@code model} is a preset name, a path or {@code mbert}. */
   public record Options(Path sample, Path workDir, String model, int vocabSize, int maxLength,
-      int layers, long seed, int batchSize) {}
+      int layers, long seed, int batchSize, int trainSteps) {}
 
   /** What the run measured. */
   public record Summary(int parameters, double recallAt10, Map<String, Double> bitextF1) {}
 
   public static Summary run(Options o, SparkSession spark) {
-    CheckpointBundle bundle = prepareModel(o);
+    CheckpointBundle bundle = train(o, prepareModel(o));
     Path modelDir = o.workDir().resolve("model");
     bundle.write(modelDir, true);
     log("model: %s, %d layers x %d, %d parameters, written to %s", o.model(),
@@ -57,6 +64,26 @@ public final class DemoJob {
     }
     log("summary: recall@10 = %.3f, bitext F1 %s", recall, f1);
     return new Summary((int) bundle.parameters().count(), recall, f1);
+  }
+
+  /**
+   * Contrastive training on the sample's (title, passage) pairs on the driver, with the Gemini
+   * loss and the gradient cache; none when {@code trainSteps} is 0.
+   */
+  private static CheckpointBundle train(Options o, CheckpointBundle bundle) {
+    if (o.trainSteps() <= 0) {
+      return bundle;
+    }
+    List<TrainingExample> pairs = TrainingData.readJsonl(o.sample().resolve("pairs/train.jsonl"),
+        new TrainingData.Fields("id", "section", "query", "passage", "negatives"), "pairs");
+    TrainerConfig config = new TrainerConfig(o.trainSteps(), 32, 32, 1e-3,
+        Math.max(1, o.trainSteps() / 10), 0.1, 0.01, 1.0, 0.05, List.of(), true,
+        o.trainSteps(), o.seed());
+    Path runDir = o.workDir().resolve("train");
+    log("training %d steps of %d pairs on %s (run directory %s)", o.trainSteps(),
+        config.globalBatchSize(), o.sample().resolve("pairs/train.jsonl"), runDir);
+    return new SingleMachineTrainer(config, TaskPrompts.retrievalDefaults(), runDir,
+        DataType.FLOAT, line -> log("%s", line)).train(bundle, pairs, o.trainSteps()).model();
   }
 
   static CheckpointBundle prepareModel(Options o) {

@@ -40,7 +40,7 @@ class DemoJobIT {
   @Test
   void embedsTheSampleIntoParquetWithTheCoreEncodersVectors(@TempDir Path work) {
     DemoJob.Summary summary = DemoJob.run(
-        new DemoJob.Options(SAMPLE, work, "tiny", 600, 64, 0, 7L, 16), spark);
+        new DemoJob.Options(SAMPLE, work, "tiny", 600, 64, 0, 7L, 16, 3), spark);
 
     Dataset<Row> corpus = spark.read().parquet(work.resolve("embeddings/corpus.parquet")
         .toString());
