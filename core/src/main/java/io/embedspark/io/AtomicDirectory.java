@@ -19,6 +19,26 @@ public final class AtomicDirectory {
     void write(Path dir) throws IOException;
   }
 
+  /**
+   * Writes a directory with {@code writer} into a temporary sibling of {@code target} and renames
+   * it into place; an existing target is replaced only when {@code overwrite} is set.
+   */
+  public static void write(Path target, boolean overwrite, Writer writer) {
+    Path dir = target.toAbsolutePath().normalize();
+    if (Files.exists(dir) && !overwrite) {
+      throw new io.embedspark.error.InvalidInputException(dir + " already exists; choose "
+          + "another output or allow overwriting");
+    }
+    try {
+      Files.createDirectories(dir.getParent());
+      Path tmp = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + ".tmp");
+      fill(tmp, writer);
+      replace(tmp, dir);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("could not write " + dir, e);
+    }
+  }
+
   /** Runs the writer on a temporary directory, deleting the directory if the writer fails. */
   public static void fill(Path tmp, Writer writer) throws IOException {
     try {

@@ -58,19 +58,7 @@ public record CheckpointBundle(BundleConfig config, ModelParameters parameters,
    * {@code overwrite} is set. The directory appears complete or not at all.
    */
   public void write(Path dir, boolean overwrite) {
-    Path target = dir.toAbsolutePath().normalize();
-    if (Files.exists(target) && !overwrite) {
-      throw new InvalidInputException(target + " already exists; choose another output or "
-          + "allow overwriting");
-    }
-    try {
-      Files.createDirectories(target.getParent());
-      Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
-      AtomicDirectory.fill(tmp, this::writeFiles);
-      AtomicDirectory.replace(tmp, target);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write checkpoint bundle " + target, e);
-    }
+    AtomicDirectory.write(dir, overwrite, this::writeFiles);
   }
 
   private void writeFiles(Path dir) throws IOException {

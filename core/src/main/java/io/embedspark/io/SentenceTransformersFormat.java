@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.embedspark.error.CorruptArtifactException;
-import io.embedspark.error.InvalidInputException;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.ModelParameters;
 import io.embedspark.model.ParameterNames;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,18 +31,7 @@ public final class SentenceTransformersFormat {
 
   /** Exports a bundle; the directory is written to a temporary sibling and renamed. */
   public static void write(CheckpointBundle bundle, Path dir, boolean overwrite) {
-    Path target = dir.toAbsolutePath().normalize();
-    if (Files.exists(target) && !overwrite) {
-      throw new InvalidInputException(target + " already exists");
-    }
-    try {
-      Files.createDirectories(target.getParent());
-      Path tmp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp");
-      AtomicDirectory.fill(tmp, d -> writeFiles(bundle, d));
-      AtomicDirectory.replace(tmp, target);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not export to " + target, e);
-    }
+    AtomicDirectory.write(dir, overwrite, d -> writeFiles(bundle, d));
   }
 
   private static void writeFiles(CheckpointBundle bundle, Path dir) throws IOException {
