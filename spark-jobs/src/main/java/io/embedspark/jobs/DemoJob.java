@@ -6,17 +6,11 @@ import io.embedspark.data.TaskPrompts;
 import io.embedspark.data.TrainingData;
 import io.embedspark.data.TrainingExample;
 import io.embedspark.eval.BitextMining;
-import io.embedspark.io.BundleConfig;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.ModelSources;
+import io.embedspark.io.PresetModels;
 import io.embedspark.io.ProjectionInit;
-import io.embedspark.io.Provenance;
-import io.embedspark.model.EncoderConfig;
-import io.embedspark.model.EncoderPresets;
-import io.embedspark.model.ModelParameters;
 import io.embedspark.spark.BundleFiles;
-import io.embedspark.tokenize.TokenizerJson;
-import io.embedspark.tokenize.WordPieceTrainer;
 import io.embedspark.train.SingleMachineTrainer;
 import io.embedspark.train.TrainerConfig;
 import java.nio.file.Path;
@@ -87,16 +81,15 @@ public final class DemoJob {
   }
 
   static CheckpointBundle prepareModel(Options o) {
-    String name = o.model().toLowerCase(Locale.ROOT);
-    if (List.of("tiny", "small", "base").contains(name)) {
-      return initialise(o, EncoderPresets.byName(name));
+    if (PresetModels.isPreset(o.model())) {
+      return initialise(o);
     }
     CheckpointBundle imported = ModelSources.open(o.model(), new ModelSources.ImportOptions(0,
         List.of(), o.maxLength(), ProjectionInit.IDENTITY, o.seed()));
     return o.layers() > 0 ? imported.withFirstLayers(o.layers()) : imported;
   }
 
-  private static CheckpointBundle initialise(Options o, EncoderConfig preset) {
+  private static CheckpointBundle initialise(Options o) {
     List<String> corpus = new ArrayList<>();
     corpus.addAll(JsonlTexts.texts(o.sample().resolve("pairs/train.jsonl"), "query", "passage"));
     for (String lang : List.of("de", "fr", "es", "ja", "ru")) {
@@ -104,16 +97,13 @@ public final class DemoJob {
           "en", "xx"));
     }
     long start = System.nanoTime();
-    List<String> vocab = new WordPieceTrainer(o.vocabSize(), 2, false).train(corpus);
-    log("trained a WordPiece vocabulary of %d tokens on %d texts in %.1f s", vocab.size(),
-        corpus.size(), (System.nanoTime() - start) / 1e9);
-    EncoderConfig config = preset.withVocabSize(vocab.size());
-    ModelParameters params = ModelParameters.initialise(config, o.seed());
-    Provenance provenance = Provenance.now("init:" + o.model(), List.of(o.sample().toString()),
-        o.seed(), null, null);
-    return new CheckpointBundle(BundleConfig.of(config, Math.min(o.maxLength(),
-        config.maxPositions())), params, TokenizerJson.wordPiece(vocab, false), provenance);
+    CheckpointBundle bundle = PresetModels.initialise(o.model(), corpus, o.vocabSize(),
+        o.maxLength(), o.seed(), o.sample().toString());
+    log("trained a WordPiece vocabulary of %d tokens on %d texts in %.1f s",
+        bundle.config().model().vocabSize(), corpus.size(), (System.nanoTime() - start) / 1e9);
+    return bundle;
   }
+
 
   private static double retrieval(Options o, SparkSession spark, Broadcast<BundleFiles> model) {
     Path dir = o.sample().resolve("retrieval");

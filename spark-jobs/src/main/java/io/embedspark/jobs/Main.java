@@ -10,11 +10,16 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Train, embed and evaluate text-embedding models on Apache Spark.",
     subcommands = {DemoCommand.class, ImportCommand.class, ExportCommand.class,
-        BenchInferenceCommand.class, BenchTrainCommand.class})
+        TrainCommand.class, BenchInferenceCommand.class, BenchTrainCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
-    CommandLine cli = new CommandLine(new Main())
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line; bad input and corrupt artifacts end with their message and exit code 2. */
+  static CommandLine commandLine() {
+    return new CommandLine(new Main())
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           if (e instanceof InvalidInputException || e instanceof CorruptArtifactException) {
             cmd.getErr().println("error: " + e.getMessage());
@@ -22,7 +27,6 @@ public final class Main {
           }
           throw e;
         });
-    System.exit(cli.execute(args));
   }
 
   /** Prints the code version baked in at build time. */
