@@ -1,8 +1,6 @@
 package io.embedspark.gradcache;
 
 import io.embedspark.error.InvalidInputException;
-import io.embedspark.loss.ContrastiveBatch;
-import io.embedspark.loss.LossResult;
 import io.embedspark.loss.MatryoshkaLoss;
 import io.embedspark.tokenize.TokenBatch;
 import java.util.HashMap;

@@ -31,9 +31,17 @@ final class BenchInferenceCommand implements Callable<Integer> {
   @Option(names = "--iterations", defaultValue = "10", description = "Timed passes per batch.")
   int iterations;
 
+  @Option(names = "--profile",
+      description = "Also profile one batch of the largest size through the SameDiff graph by op "
+          + "type, writing SameDiff's Chrome trace to this file.")
+  java.nio.file.Path profile;
+
   @Override
   public Integer call() throws Exception {
     EncoderConfig config = EncoderPresets.byName(preset).withoutDropout();
+    if (profile != null) {
+      printProfile(config);
+    }
     double gemm = GemmRate.measure(1024, 10);
     System.out.printf("GEMM (ND4J, 1024^3 float32): %.1f GFLOP/s%n", gemm);
     System.out.printf("%-10s %8s %6s %12s %12s %10s%n", "engine", "batch", "width", "tokens/s",
@@ -62,5 +70,15 @@ final class BenchInferenceCommand implements Callable<Integer> {
         "--hidden", "" + c.hiddenSize(), "--layers", "" + c.numLayers(),
         "--heads", "" + c.numHeads(), "--ffn", "" + c.intermediateSize(), "--batch", "" + batch,
         "--width", "" + width, "--iterations", "" + iterations);
+  }
+
+  private void printProfile(EncoderConfig config) throws IOException {
+    int batch = batches.get(batches.size() - 1);
+    var ops = io.embedspark.bench.GraphProfile.run(config, batch, width, profile);
+    double total = ops.values().stream().mapToDouble(o -> o.milliseconds()).sum();
+    System.out.printf("SameDiff graph profile, batch %d x %d: %.0f ms of op time (trace: %s)%n",
+        batch, width, total, profile);
+    ops.forEach((name, o) -> System.out.printf("  %-16s %8.1f ms %5d ops%n", name,
+        o.milliseconds(), o.count()));
   }
 }
