@@ -33,9 +33,18 @@ public final class AtomicDirectory {
       Files.createDirectories(dir.getParent());
       Path tmp = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + ".tmp");
       fill(tmp, writer);
+      readableByAll(tmp);
       replace(tmp, dir);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("could not write " + dir, e);
+    }
+  }
+
+  /** Temporary directories are private (rwx------); a finished one gets the usual rwxr-xr-x. */
+  private static void readableByAll(Path dir) throws IOException {
+    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(dir,
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     }
   }
 

@@ -346,4 +346,13 @@ class CheckpointBundleTest {
           model.pooled(model.tokenizer().encode(List.of())).shape(), "pooled");
     }
   }
+
+  @Test
+  void aWrittenBundleIsReadableByOthersLikeAnyOutputDirectory(@TempDir Path tmp)
+      throws IOException {
+    Path dir = tmp.resolve("bundle");
+    TinyBundles.create(2).write(dir, false);
+    assertTrue(Files.getPosixFilePermissions(dir).contains(
+        java.nio.file.attribute.PosixFilePermission.OTHERS_READ), "not left private");
+  }
 }
