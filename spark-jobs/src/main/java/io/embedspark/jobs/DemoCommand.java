@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /** {@code embedspark demo}: the end-to-end run on the bundled sample. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Build or import a model, embed the bundled sample on Spark into Parquet, and "
+    description = "Build or import a model, train it on the sample pairs, embed the bundled "
+        + "sample on Spark into Parquet, and "
         + "print nearest neighbours, recall@10 and bitext-mining F1.")
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--sample", defaultValue = "data/sample",
@@ -41,9 +42,10 @@ final class DemoCommand implements Callable<Integer> {
       description = "Texts per inference batch (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--train-steps", defaultValue = "20",
+  @Option(names = "--train-steps", defaultValue = "-1",
       description = "Contrastive training steps on the sample pairs before embedding, 32 pairs "
-          + "each (0: embed the model as it is; default: ${DEFAULT-VALUE}).")
+          + "each; 0 embeds the model as it is (default: 20 for a preset, 0 for a pretrained "
+          + "model, whose zero-shot quality the demo then shows).")
   int trainSteps;
 
   @Option(names = "--seed", defaultValue = "42", description = "Random seed.")
@@ -56,7 +58,8 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DemoJob.Options o = new DemoJob.Options(sample, workDir, model, vocabSize, maxLength, layers,
-        seed, batchSize, trainSteps);
+        seed, batchSize, trainSteps >= 0 ? trainSteps
+            : io.embedspark.io.PresetModels.isPreset(model) ? 20 : 0);
     try (SparkSession spark = SparkSessions.create("embedspark-demo",
         master.equals("submit") ? null : master)) {
       DemoJob.run(o, spark);
