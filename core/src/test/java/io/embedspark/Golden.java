@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.FloatTensor;
 import io.embedspark.io.HuggingFaceImporter;
+import io.embedspark.io.ImportOptions;
 import io.embedspark.io.ProjectionInit;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.ModelParameters;
@@ -32,8 +33,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Golden {
   /** The options the golden test imports with: 12-dim projection, Matryoshka 6 and 12. */
-  public static final HuggingFaceImporter.Options OPTIONS =
-      new HuggingFaceImporter.Options(12, List.of(6, 12), 16, ProjectionInit.RANDOM, 1L);
+  public static final ImportOptions OPTIONS =
+      new ImportOptions(12, List.of(6, 12), 16, ProjectionInit.RANDOM, 1L);
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static JsonNode json;
 

@@ -23,12 +23,8 @@ import java.util.Map;
 public final class HuggingFaceImporter {
   private HuggingFaceImporter() {}
 
-  /** What to import and how to complete it into an embedding model. */
-  public record Options(int outputDim, List<Integer> matryoshkaDims, int maxSequenceLength,
-      ProjectionInit projection, long seed) {}
-
   /** Reads the checkpoint in {@code dir} into a bundle (not yet written anywhere). */
-  public static CheckpointBundle read(Path dir, Options options) {
+  public static CheckpointBundle read(Path dir, ImportOptions options) {
     if (!Files.isDirectory(dir)) {
       throw new InvalidInputException("Hugging Face checkpoint not found: " + dir);
     }

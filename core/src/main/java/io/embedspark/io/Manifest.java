@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.embedspark.error.CorruptArtifactException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
-import org.apache.commons.codec.digest.DigestUtils;
 
 /** The {@code manifest.json} of a bundle: SHA-256 of each file, checked before anything is read. */
 final class Manifest {
@@ -25,7 +22,7 @@ final class Manifest {
     root.put("formatVersion", 1);
     ObjectNode sums = root.putObject("sha256");
     for (String f : files) {
-      sums.put(f, sha256(dir.resolve(f)));
+      sums.put(f, Checksums.sha256(dir.resolve(f)));
     }
     JsonFiles.write(dir.resolve(CheckpointBundle.MANIFEST), root);
   }
@@ -55,7 +52,7 @@ final class Manifest {
         throw new CorruptArtifactException(manifest + " lists '" + e.getKey()
             + "', which is missing from the bundle");
       }
-      String actual = sha256(file);
+      String actual = Checksums.sha256(file);
       if (!actual.equals(e.getValue().asText())) {
         throw new CorruptArtifactException(file + ": SHA-256 " + actual + " does not match "
             + e.getValue().asText() + " in manifest.json (file corrupt or edited)");
@@ -63,11 +60,4 @@ final class Manifest {
     }
   }
 
-  static String sha256(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      return DigestUtils.sha256Hex(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

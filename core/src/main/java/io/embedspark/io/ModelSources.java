@@ -4,7 +4,6 @@ import io.embedspark.error.InvalidInputException;
 import io.embedspark.io.tf.TfBertImporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Opens a model from wherever the user has one: a checkpoint bundle, a sentence-transformers
@@ -18,18 +17,14 @@ public final class ModelSources {
 
   private ModelSources() {}
 
-  /** How to complete an imported encoder into an embedding model. */
-  public record ImportOptions(int outputDim, List<Integer> matryoshkaDims, int maxSequenceLength,
-      ProjectionInit projection, long seed) {}
-
   /** Opens {@code spec}, a path or the word {@code mbert}. */
   public static CheckpointBundle open(String spec, ImportOptions o) {
     if (spec.equals("mbert")) {
-      return TfBertImporter.read(mbertJar(), tfOptions(o));
+      return TfBertImporter.read(mbertJar(), o);
     }
     Path p = Path.of(spec);
     if (Files.isRegularFile(p) && (spec.endsWith(".jar") || spec.endsWith(".zip"))) {
-      return TfBertImporter.read(p, tfOptions(o));
+      return TfBertImporter.read(p, o);
     }
     if (!Files.isDirectory(p)) {
       throw new InvalidInputException("model not found: '" + spec + "' is neither a directory, "
@@ -42,20 +37,14 @@ public final class ModelSources {
       return SentenceTransformersFormat.read(p, o.matryoshkaDims());
     }
     if (Files.exists(p.resolve("model.safetensors"))) {
-      return HuggingFaceImporter.read(p, new HuggingFaceImporter.Options(o.outputDim(),
-          o.matryoshkaDims(), o.maxSequenceLength(), o.projection(), o.seed()));
+      return HuggingFaceImporter.read(p, o);
     }
     if (Files.isDirectory(p.resolve("variables"))) {
-      return TfBertImporter.read(p, tfOptions(o));
+      return TfBertImporter.read(p, o);
     }
     throw new InvalidInputException(p + " is not a model: expected manifest.json (bundle), "
         + "modules.json (sentence-transformers), model.safetensors (Hugging Face) or variables/ "
         + "(TensorFlow SavedModel)");
-  }
-
-  private static TfBertImporter.Options tfOptions(ImportOptions o) {
-    return new TfBertImporter.Options(o.outputDim(), o.matryoshkaDims(), o.maxSequenceLength(),
-        o.projection(), o.seed());
   }
 
   /** The multilingual BERT jar in the local Maven repository. */

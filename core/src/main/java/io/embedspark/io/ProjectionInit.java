@@ -1,7 +1,6 @@
 package io.embedspark.io;
 
 import io.embedspark.error.InvalidInputException;
-import io.embedspark.io.FloatTensor;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.ModelParameters;
 import io.embedspark.model.ParameterNames;

@@ -155,7 +155,7 @@ public final class SentenceTransformersFormat {
 
   private static CheckpointBundle readWithoutDense(Path dir, Path transformer,
       List<Integer> dims) {
-    return HuggingFaceImporter.read(transformer, new HuggingFaceImporter.Options(0, dims,
+    return HuggingFaceImporter.read(transformer, new ImportOptions(0, dims,
         maxSeqLength(dir), ProjectionInit.IDENTITY, 0L));
   }
 
@@ -168,8 +168,7 @@ public final class SentenceTransformersFormat {
           + act + "' is not supported; the projection is linear (" + IDENTITY + ")");
     }
     int out = d.path("out_features").asInt();
-    CheckpointBundle encoder = HuggingFaceImporter.read(transformer, new HuggingFaceImporter
-        .Options(out, dims, maxSeqLength(dir), ProjectionInit.RANDOM, 0L));
+    CheckpointBundle encoder = HuggingFaceImporter.read(transformer, new ImportOptions(out, dims, maxSeqLength(dir), ProjectionInit.RANDOM, 0L));
     Map<String, FloatTensor> all = new LinkedHashMap<>(encoder.parameters().tensors());
     Path file = dense.resolve("model.safetensors");
     var linear = SafetensorsReader.read(file).tensors();

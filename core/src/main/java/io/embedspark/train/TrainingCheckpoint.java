@@ -2,6 +2,7 @@ package io.embedspark.train;
 
 import io.embedspark.error.CorruptArtifactException;
 import io.embedspark.io.AtomicDirectory;
+import io.embedspark.io.Checksums;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.FloatTensor;
 import io.embedspark.io.JsonFiles;
@@ -16,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.apache.commons.codec.digest.DigestUtils;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -53,7 +53,8 @@ public final class TrainingCheckpoint {
         optimizer.firstMoments().forEach((k, v) -> moments.put("m." + k, tensor(v)));
         optimizer.secondMoments().forEach((k, v) -> moments.put("v." + k, tensor(v)));
         SafetensorsWriter.write(dir.resolve(OPTIMIZER), moments, Map.of());
-        JsonFiles.write(dir.resolve(STATE), new State(step, sha256(dir.resolve(OPTIMIZER))));
+        JsonFiles.write(dir.resolve(STATE),
+            new State(step, Checksums.sha256(dir.resolve(OPTIMIZER))));
       });
       AtomicDirectory.replace(tmp, target);
       return target;
@@ -79,7 +80,7 @@ public final class TrainingCheckpoint {
   /** Reads and verifies a checkpoint, converting moments to {@code dtype}. */
   public static Loaded read(Path dir, DataType dtype) {
     State state = JsonFiles.read(dir.resolve(STATE), State.class);
-    String actual = sha256(dir.resolve(OPTIMIZER));
+    String actual = Checksums.sha256(dir.resolve(OPTIMIZER));
     if (!actual.equals(state.optimizerSha256())) {
       throw new CorruptArtifactException(dir.resolve(OPTIMIZER) + ": SHA-256 " + actual
           + " does not match " + state.optimizerSha256() + " in state.json");
@@ -98,11 +99,4 @@ public final class TrainingCheckpoint {
     return new FloatTensor(a.shape(), a.castTo(DataType.FLOAT).dup('c').data().asFloat());
   }
 
-  private static String sha256(Path file) {
-    try (var in = Files.newInputStream(file)) {
-      return DigestUtils.sha256Hex(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

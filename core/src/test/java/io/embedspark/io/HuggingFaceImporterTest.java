@@ -274,14 +274,14 @@ class HuggingFaceImporterTest {
 
   @Test
   void maxSequenceLengthIsCappedAtMaxPositions() {
-    CheckpointBundle b = HuggingFaceImporter.read(Golden.dir(), new HuggingFaceImporter.Options(
+    CheckpointBundle b = HuggingFaceImporter.read(Golden.dir(), new ImportOptions(
         12, List.of(12), 512, ProjectionInit.RANDOM, 1L));
     assertEquals(16, b.config().maxSequenceLength(), "max_position_embeddings = 16");
   }
 
   @Test
   void identityProjectionEmbedsAsNormalisedPooledState() {
-    CheckpointBundle b = HuggingFaceImporter.read(Golden.dir(), new HuggingFaceImporter.Options(
+    CheckpointBundle b = HuggingFaceImporter.read(Golden.dir(), new ImportOptions(
         0, List.of(), 16, ProjectionInit.IDENTITY, 0L));
     assertEquals(32, b.config().model().outputDim(), "outputDim 0 means hiddenSize");
     assertEquals(List.of(32), b.config().model().matryoshkaDims(), "dims default to [32]");
@@ -300,7 +300,7 @@ class HuggingFaceImporterTest {
   void identityProjectionNeedsOutputDimEqualToHidden() {
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> HuggingFaceImporter.read(Golden.dir(),
-            new HuggingFaceImporter.Options(12, List.of(12), 16, ProjectionInit.IDENTITY, 0L)),
+            new ImportOptions(12, List.of(12), 16, ProjectionInit.IDENTITY, 0L)),
         "12 != 32");
     assertTrue(e.getMessage().contains("outputDim = 12"), "names the value: " + e.getMessage());
   }

@@ -7,6 +7,7 @@ import io.embedspark.data.TrainingData;
 import io.embedspark.data.TrainingExample;
 import io.embedspark.eval.BitextMining;
 import io.embedspark.io.CheckpointBundle;
+import io.embedspark.io.ImportOptions;
 import io.embedspark.io.ModelSources;
 import io.embedspark.io.PresetModels;
 import io.embedspark.io.ProjectionInit;
@@ -84,7 +85,7 @@ public final class DemoJob {
     if (PresetModels.isPreset(o.model())) {
       return initialise(o);
     }
-    CheckpointBundle imported = ModelSources.open(o.model(), new ModelSources.ImportOptions(0,
+    CheckpointBundle imported = ModelSources.open(o.model(), new ImportOptions(0,
         List.of(), o.maxLength(), ProjectionInit.IDENTITY, o.seed()));
     return o.layers() > 0 ? imported.withFirstLayers(o.layers()) : imported;
   }

@@ -1,6 +1,7 @@
 package io.embedspark.jobs;
 
 import io.embedspark.io.CheckpointBundle;
+import io.embedspark.io.ImportOptions;
 import io.embedspark.io.ModelSources;
 import io.embedspark.io.ProjectionInit;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ final class ImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CheckpointBundle bundle = ModelSources.open(from, new ModelSources.ImportOptions(outputDim,
+    CheckpointBundle bundle = ModelSources.open(from, new ImportOptions(outputDim,
         matryoshkaDims, maxLength, projection, seed));
     if (layers > 0) {
       bundle = bundle.withFirstLayers(layers);

@@ -4,6 +4,7 @@ import io.embedspark.data.TaskPrompts;
 import io.embedspark.data.TrainingData;
 import io.embedspark.data.TrainingExample;
 import io.embedspark.io.CheckpointBundle;
+import io.embedspark.io.ImportOptions;
 import io.embedspark.io.ModelSources;
 import io.embedspark.io.PresetModels;
 import io.embedspark.io.ProjectionInit;
@@ -95,7 +96,7 @@ final class TrainCommand implements Callable<Integer> {
 
   private CheckpointBundle startModel(List<TrainingExample> rows) {
     if (!PresetModels.isPreset(model)) {
-      return ModelSources.open(model, new ModelSources.ImportOptions(0, List.of(), maxLength,
+      return ModelSources.open(model, new ImportOptions(0, List.of(), maxLength,
           ProjectionInit.RANDOM, seed));
     }
     List<String> corpus = new ArrayList<>();

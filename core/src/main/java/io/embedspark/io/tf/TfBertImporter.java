@@ -8,8 +8,8 @@ import io.embedspark.io.BundleConfig;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.FloatTensor;
 import io.embedspark.io.HuggingFaceImporter;
+import io.embedspark.io.ImportOptions;
 import io.embedspark.io.JsonFiles;
-import io.embedspark.io.ProjectionInit;
 import io.embedspark.io.Provenance;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.ModelParameters;
@@ -34,22 +34,8 @@ public final class TfBertImporter {
 
   private TfBertImporter() {}
 
-  /**
-   * What to import and how to complete it into an embedding model.
-   *
-   * @param numHeads attention heads; 0 infers BERT's 64-wide heads from the hidden size
-   */
-  public record Options(int outputDim, List<Integer> matryoshkaDims, int maxSequenceLength,
-      ProjectionInit projection, long seed, int numHeads) {
-    /** Options that infer the number of heads. */
-    public Options(int outputDim, List<Integer> matryoshkaDims, int maxSequenceLength,
-        ProjectionInit projection, long seed) {
-      this(outputDim, matryoshkaDims, maxSequenceLength, projection, seed, 0);
-    }
-  }
-
   /** Imports a SavedModel directory, zip or jar into a bundle (not yet written anywhere). */
-  public static CheckpointBundle read(Path source, Options options) {
+  public static CheckpointBundle read(Path source, ImportOptions options) {
     if (Files.isDirectory(source)) {
       return readSavedModel(source, source, options);
     }
@@ -68,7 +54,7 @@ public final class TfBertImporter {
     }
   }
 
-  private static CheckpointBundle readSavedModel(Path dir, Path origin, Options options) {
+  private static CheckpointBundle readSavedModel(Path dir, Path origin, ImportOptions options) {
     Path variables = dir.resolve("variables").resolve("variables");
     Path vocab = dir.resolve("assets").resolve("vocab.txt");
     if (!Files.exists(vocab)) {
@@ -113,7 +99,7 @@ public final class TfBertImporter {
     return out;
   }
 
-  private static EncoderConfig inferConfig(Map<String, FloatTensor> t, Options options,
+  private static EncoderConfig inferConfig(Map<String, FloatTensor> t, ImportOptions options,
       Path origin) {
     FloatTensor words = require(t, "embeddings.word_embeddings.weight", origin);
     int hidden = (int) words.shape()[1];

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.embedspark.data.JsonlTexts;
 import io.embedspark.eval.BitextMining;
 import io.embedspark.io.CheckpointBundle;
+import io.embedspark.io.ImportOptions;
 import io.embedspark.io.ModelSources;
 import io.embedspark.io.ProjectionInit;
 import io.embedspark.io.SentenceTransformersFormat;
@@ -32,7 +33,7 @@ class MultilingualBertTest {
 
   @BeforeAll
   static void importOnce() {
-    bundle = ModelSources.open("mbert", new ModelSources.ImportOptions(0, List.of(), 64,
+    bundle = ModelSources.open("mbert", new ImportOptions(0, List.of(), 64,
         ProjectionInit.IDENTITY, 1L));
   }
 

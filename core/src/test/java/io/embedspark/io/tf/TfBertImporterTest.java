@@ -12,6 +12,7 @@ import io.embedspark.error.InvalidInputException;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.FloatTensor;
 import io.embedspark.io.HuggingFaceImporter;
+import io.embedspark.io.ImportOptions;
 import io.embedspark.io.ProjectionInit;
 import io.embedspark.io.SafetensorsReader;
 import io.embedspark.model.EmbeddingModel;
@@ -39,8 +40,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * (Google BERT variable names, kernels [in, out]) by the test-only {@link TestBundleWriter}.
  */
 class TfBertImporterTest {
-  private static final TfBertImporter.Options OPTIONS =
-      new TfBertImporter.Options(12, List.of(6, 12), 16, ProjectionInit.RANDOM, 1L, 4);
+  private static final ImportOptions OPTIONS =
+      new ImportOptions(12, List.of(6, 12), 16, ProjectionInit.RANDOM, 1L, 4);
   private static CheckpointBundle fromHuggingFace;
 
   @TempDir Path tmp;
@@ -190,7 +191,7 @@ class TfBertImporterTest {
   @Test
   void refusesToGuessHeadsWhenTheWidthIsNotAMultipleOf64() throws IOException {
     Path saved = savedModel(tmp.resolve("saved"));
-    var inferHeads = new TfBertImporter.Options(12, List.of(6, 12), 16, ProjectionInit.RANDOM, 1L);
+    var inferHeads = new ImportOptions(12, List.of(6, 12), 16, ProjectionInit.RANDOM, 1L);
     var e = org.junit.jupiter.api.Assertions.assertThrows(
         io.embedspark.error.CorruptArtifactException.class,
         () -> TfBertImporter.read(saved, inferHeads));
