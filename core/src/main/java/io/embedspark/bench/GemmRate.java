@@ -10,6 +10,7 @@ public final class GemmRate {
 
   /** Best GFLOP/s over {@code repeats} products of two n x n matrices, after a warm-up. */
   public static double measure(int n, int repeats) {
+    io.embedspark.model.NativeThreads.ensureConfigured();
     INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
     INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
     INDArray c = Nd4j.create(DataType.FLOAT, n, n);

@@ -2,7 +2,8 @@ package io.embedspark.bench;
 
 import io.embedspark.gradcache.ContrastiveTokens;
 import io.embedspark.gradcache.GradientCache;
-import io.embedspark.gradcache.TrainingGraph;
+import io.embedspark.gradcache.BackpropEngine;
+import io.embedspark.gradcache.TrainableEncoder;
 import io.embedspark.loss.GeminiNceLoss;
 import io.embedspark.loss.MatryoshkaLoss;
 import io.embedspark.model.EncoderConfig;
@@ -14,8 +15,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Training throughput of full steps (gradient-cache step, AdamW update) on random pairs of
- * full-length sequences, without dropout (as the PyTorch reference). Model FLOPs count the useful work, three forward passes' worth (forward
- * and backward), also with the gradient cache, whose extra embedding pass is its overhead.
+ * full-length sequences, without dropout (as the PyTorch reference). Model FLOPs count the useful
+ * work, three forward passes' worth (forward and backward), also with the gradient cache, whose
+ * extra embedding pass (and, for the hand-derived backward pass, its recomputed forward pass) is
+ * its overhead.
  */
 public final class TrainingBenchmark {
   private TrainingBenchmark() {}
@@ -24,9 +27,9 @@ public final class TrainingBenchmark {
   public record Result(int pairs, int width, int chunkSize, double tokensPerSecond,
       double modelGflops, double secondsPerStep) {}
 
-  public static Result run(EncoderConfig config, int pairs, int width, int chunkSize, int warmup,
-      int steps) {
-    TrainingGraph graph = new TrainingGraph(config, DataType.FLOAT, false);
+  public static Result run(EncoderConfig config, BackpropEngine engine, int pairs, int width,
+      int chunkSize, int warmup, int steps) {
+    TrainableEncoder graph = engine.create(config, DataType.FLOAT, false);
     graph.load(ModelParameters.initialise(config, 1));
     GradientCache cache = new GradientCache(graph, new MatryoshkaLoss(new GeminiNceLoss(0.05),
         config.matryoshkaDims(), Collections.nCopies(config.matryoshkaDims().size(), 1.0)),

@@ -17,31 +17,33 @@ import org.nd4j.linalg.factory.Nd4j;
  * of the loss computed in one graph over the whole batch; memory is bounded by the chunk.
  */
 public final class GradientCache {
-  private final TrainingGraph graph;
+  private final TrainableEncoder encoder;
   private final MatryoshkaLoss loss;
   private final int chunkSize;
 
   /** The loss of a step and the parameter gradients, keyed by graph variable name. */
   public record Step(MatryoshkaLoss.Result loss, Map<String, INDArray> gradients) {}
 
-  public GradientCache(TrainingGraph graph, MatryoshkaLoss loss, int chunkSize) {
+  public GradientCache(TrainableEncoder encoder, MatryoshkaLoss loss, int chunkSize) {
     if (chunkSize <= 0) {
       throw new InvalidInputException("train.chunkSize = " + chunkSize + " must be positive");
     }
-    this.graph = graph;
+    this.encoder = encoder;
     this.loss = loss;
     this.chunkSize = chunkSize;
   }
 
   /**
-   * Runs the step. Chunk c uses seed {@code seed + c} in both passes so dropout masks match.
+   * Runs the step. Chunk c uses seed {@code seed + c} in both passes so dropout masks match. The
+   * second pass goes from the last chunk to the first, so an encoder that still holds the last
+   * chunk's activations from the first pass can skip its forward pass.
    */
   public Step step(ContrastiveTokens batch, long seed) {
     TokenBatch all = batch.sequences();
     int rows = all.size();
     double[][] embeddings = new double[rows][];
     for (int from = 0, c = 0; from < rows; from += chunkSize, c++) {
-      INDArray e = graph.embed(all.slice(from, Math.min(rows, from + chunkSize)), seed + c)
+      INDArray e = encoder.embed(all.slice(from, Math.min(rows, from + chunkSize)), seed + c)
           .castTo(DataType.DOUBLE);
       for (int i = 0; i < e.rows(); i++) {
         embeddings[from + i] = e.getRow(i).toDoubleVector();
@@ -50,30 +52,13 @@ public final class GradientCache {
     MatryoshkaLoss.Result result = loss.compute(EmbeddingLayout.toBatch(batch, embeddings));
     double[][] grad = EmbeddingLayout.toRows(batch, result.total());
     Map<String, INDArray> sum = new HashMap<>();
-    for (int from = 0, c = 0; from < rows; from += chunkSize, c++) {
+    int chunks = (rows + chunkSize - 1) / chunkSize;
+    for (int c = chunks - 1; c >= 0; c--) {
+      int from = c * chunkSize;
       int to = Math.min(rows, from + chunkSize);
       INDArray g = Nd4j.createFromArray(java.util.Arrays.copyOfRange(grad, from, to));
-      accumulate(sum, graph.backward(all.slice(from, to), g, seed + c));
+      encoder.accumulateGradients(all.slice(from, to), g, seed + c, sum);
     }
     return new Step(result, sum);
-  }
-
-  /**
-   * Adds a chunk's gradients to the sum and frees their native memory at once: SameDiff's
-   * gradient pass allocates fresh arrays, and left to the garbage collector they pile up
-   * off-heap faster than it runs.
-   */
-  private static void accumulate(Map<String, INDArray> sum, Map<String, INDArray> part) {
-    for (Map.Entry<String, INDArray> e : part.entrySet()) {
-      INDArray s = sum.get(e.getKey());
-      if (s == null) {
-        sum.put(e.getKey(), e.getValue().dup());
-      } else {
-        s.addi(e.getValue());
-      }
-      if (e.getValue().closeable()) {
-        e.getValue().close();
-      }
-    }
   }
 }

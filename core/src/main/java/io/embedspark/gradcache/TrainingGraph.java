@@ -33,7 +33,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * up into the graph's input variable, and each table's gradient is the input's gradient summed per
  * token id ({@code unsorted_segment_sum}), exact for repeated ids.
  */
-public final class TrainingGraph {
+public final class TrainingGraph implements TrainableEncoder {
   public static final String EMBEDDING_GRAD = "embedding_grad";
   private static final String OBJECTIVE = "cached_objective";
   private final EncoderConfig config;
@@ -77,6 +77,7 @@ public final class TrainingGraph {
   }
 
   /** Loads parameters into the graph and the embedding tables. */
+  @Override
   public void load(ModelParameters parameters) {
     parameters.copyInto(sd);
     for (String table : ParameterNames.embeddingTables()) {
@@ -85,18 +86,18 @@ public final class TrainingGraph {
     }
   }
 
-  /** The current parameters. */
+  @Override
   public ModelParameters parameters() {
     return ModelParameters.readFrom(sd, config, tables);
   }
 
-  /** The array of a parameter (graph name or table name), for optimisers that update in place. */
+  @Override
   public INDArray array(String graphName) {
     INDArray table = tables.get(graphName);
     return table != null ? table : sd.getVariable(graphName).getArr();
   }
 
-  /** Embeddings of a chunk without building gradients, [N, outputDim]. */
+  @Override
   public INDArray embed(TokenBatch chunk, long seed) {
     INDArray e = sd.outputSingle(placeholders(atLeastTwoRows(chunk), seed),
         EncoderGraph.EMBEDDING);
@@ -153,6 +154,27 @@ public final class TrainingGraph {
   }
 
   /**
+   * Adds a chunk's gradients to the sum and frees their native memory at once: SameDiff's
+   * gradient pass allocates fresh arrays, and left to the garbage collector they pile up
+   * off-heap faster than it runs.
+   */
+  @Override
+  public void accumulateGradients(TokenBatch chunk, INDArray embeddingGrad, long seed,
+      Map<String, INDArray> sum) {
+    for (Map.Entry<String, INDArray> e : backward(chunk, embeddingGrad, seed).entrySet()) {
+      INDArray s = sum.get(e.getKey());
+      if (s == null) {
+        sum.put(e.getKey(), e.getValue().dup());
+      } else {
+        s.addi(e.getValue());
+      }
+      if (e.getValue().closeable()) {
+        e.getValue().close();
+      }
+    }
+  }
+
+  /**
    * The attention mask and dropout masks (drawn from {@code seed}) as placeholders, and the
    * chunk's embedding sum set as the graph's input variable.
    */
@@ -177,10 +199,12 @@ public final class TrainingGraph {
     return Nd4j.exec(new UnsortedSegmentSum(grad, Nd4j.createFromArray(ids), rows))[0];
   }
 
+  @Override
   public EncoderConfig config() {
     return config;
   }
 
+  @Override
   public DataType dtype() {
     return dtype;
   }

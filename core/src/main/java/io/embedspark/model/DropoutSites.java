@@ -18,19 +18,19 @@ public final class DropoutSites {
 
   private DropoutSites() {}
 
-  static String embeddings() {
+  public static String embeddings() {
     return PREFIX + "embeddings";
   }
 
-  static String attentionProbs(int layer) {
+  public static String attentionProbs(int layer) {
     return PREFIX + "layer." + layer + ".attention_probs";
   }
 
-  static String attentionOutput(int layer) {
+  public static String attentionOutput(int layer) {
     return PREFIX + "layer." + layer + ".attention_output";
   }
 
-  static String output(int layer) {
+  public static String output(int layer) {
     return PREFIX + "layer." + layer + ".output";
   }
 

@@ -57,6 +57,7 @@ final class InferenceForward {
   }
 
   Output run(TokenBatch batch) {
+    NativeThreads.ensureConfigured();
     ScratchBuffers s = scratch.get();
     int n = batch.size();
     int t = batch.width();

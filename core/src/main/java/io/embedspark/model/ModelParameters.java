@@ -114,10 +114,19 @@ public final class ModelParameters {
    */
   public static ModelParameters readFrom(SameDiff sd, EncoderConfig config,
       Map<String, INDArray> outside) {
+    return fromGraphArrays(graphName -> sd.hasVariable(graphName)
+        ? sd.getVariable(graphName).getArr() : outside.get(graphName), config);
+  }
+
+  /**
+   * Reads parameters from arrays laid out as in a graph (linear weights as [in, out] kernels),
+   * looked up by graph variable name ({@link #graphName}).
+   */
+  public static ModelParameters fromGraphArrays(
+      java.util.function.Function<String, INDArray> byGraphName, EncoderConfig config) {
     LinkedHashMap<String, FloatTensor> t = new LinkedHashMap<>();
     for (String name : ParameterNames.all(config)) {
-      INDArray a = sd.hasVariable(graphName(name)) ? sd.getVariable(graphName(name)).getArr()
-          : outside.get(name);
+      INDArray a = byGraphName.apply(graphName(name));
       if (isLinearWeight(name)) {
         a = a.transpose();
       }

@@ -12,16 +12,16 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * the requested shape, so a forward pass allocates nothing after its first batches. Not
  * thread-safe: each thread keeps its own.
  */
-final class ScratchBuffers {
+public final class ScratchBuffers {
   private final DataType dtype;
   private final Map<String, INDArray> flat = new HashMap<>();
 
-  ScratchBuffers(DataType dtype) {
+  public ScratchBuffers(DataType dtype) {
     this.dtype = dtype;
   }
 
   /** A c-ordered view of {@code shape} over the buffer {@code key}; its contents are garbage. */
-  INDArray get(String key, long... shape) {
+  public INDArray get(String key, long... shape) {
     long n = 1;
     for (long d : shape) {
       n *= d;

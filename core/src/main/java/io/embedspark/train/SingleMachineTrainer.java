@@ -4,7 +4,8 @@ import io.embedspark.data.TaskPrompts;
 import io.embedspark.data.TrainingExample;
 import io.embedspark.gradcache.ContrastiveTokens;
 import io.embedspark.gradcache.GradientCache;
-import io.embedspark.gradcache.TrainingGraph;
+import io.embedspark.gradcache.BackpropEngine;
+import io.embedspark.gradcache.TrainableEncoder;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.JsonFiles;
 import io.embedspark.io.Provenance;
@@ -76,7 +77,8 @@ public final class SingleMachineTrainer {
       progress.accept("resuming from " + resume.get() + " at step " + done);
     }
     truncateMetrics(done);
-    TrainingGraph graph = new TrainingGraph(model.config().model(), dtype, config.dropout());
+    TrainableEncoder graph = BackpropEngine.MANUAL.create(model.config().model(), dtype,
+        config.dropout());
     graph.load(model.parameters());
     List<StepMetrics> measured = new ArrayList<>();
     try (TextTokenizer tokenizer = model.tokenizer()) {
@@ -95,7 +97,7 @@ public final class SingleMachineTrainer {
 
   /** The state of a run between steps. */
   private final class Loop {
-    private final TrainingGraph graph;
+    private final TrainableEncoder graph;
     private final AdamW adam;
     private final ContrastiveBatcher batcher;
     private final BatchSampler sampler;
@@ -105,7 +107,7 @@ public final class SingleMachineTrainer {
     private double totalSeconds;
     private long stepsTimed;
 
-    Loop(TrainingGraph graph, AdamW adam, ContrastiveBatcher batcher, BatchSampler sampler,
+    Loop(TrainableEncoder graph, AdamW adam, ContrastiveBatcher batcher, BatchSampler sampler,
         CheckpointBundle start) {
       this.graph = graph;
       this.adam = adam;

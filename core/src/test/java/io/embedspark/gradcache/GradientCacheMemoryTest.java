@@ -13,14 +13,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A gradient-cache step's memory grows with the chunk size, not with the batch. Each step of the
- * small preset (32-token sequences) runs in a fresh child JVM capped at 512 MB of heap and 2.5 GB
- * of resident memory (JavaCPP's {@code maxphysicalbytes}, checked on ND4J's allocations): steps
+ * small preset (32-token sequences, the trainers' {@link ManualBackprop}) runs in a fresh child JVM
+ * capped at 512 MB of heap and 1.5 GB of resident memory (JavaCPP's {@code maxphysicalbytes},
+ * checked on ND4J's allocations): steps
  * of 256 and 512 pairs in chunks of 32 sequences fit, the 256-pair step as one pass of 512
  * sequences does not (negative control). {@code -Pslow} adds a 4096-pair step under the same cap.
  */
 class GradientCacheMemoryTest {
   private static final List<String> CAPS = List.of("-Xmx512m",
-      "-Dorg.bytedeco.javacpp.maxphysicalbytes=2500m");
+      "-Dorg.bytedeco.javacpp.maxphysicalbytes=1500m");
 
   /** The probe's exit code and output. */
   private record Run(int exitCode, String output) {}

@@ -14,28 +14,31 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The gradient cache against the same loss computed in one SameDiff graph over the whole batch,
- * in double precision: equal parameter gradients for every chunk size, with a negative control.
+ * in double precision: equal parameter gradients for every chunk size, with a negative control;
+ * for both encoders, the hand-derived backward pass ({@link ManualBackprop}) and SameDiff's
+ * ({@link TrainingGraph}).
  */
 class GradientCacheTest {
-  private static final EncoderConfig CONFIG =
+  static final EncoderConfig CONFIG =
       new EncoderConfig(50, 16, 2, 2, 32, 16, 2, 1e-12, 0.1, 0.1, 8, List.of(4, 8));
   private static final double TEMPERATURE = 0.1;
   private static final List<Double> WEIGHTS = List.of(1.0, 0.5);
-  private static ModelParameters params;
+  static final ModelParameters PARAMS = scaled(ModelParameters.initialise(CONFIG, 5));
   private static ContrastiveTokens batch;
   private static OneGraphReference.Result reference;
 
   @BeforeAll
   static void setUp() {
-    params = scaled(ModelParameters.initialise(CONFIG, 5));
     batch = randomBatch(new int[] {0, 1, 2, 0, 1, 0}, new long[] {0, 1, 0, 2, 3, 4},
         new long[] {10, 11, 12, 11, 13, 14});
-    reference = OneGraphReference.compute(CONFIG, params, batch, TEMPERATURE, CONFIG
+    reference = OneGraphReference.compute(CONFIG, PARAMS, batch, TEMPERATURE, CONFIG
         .matryoshkaDims(), WEIGHTS, false, 1L);
   }
 
@@ -88,36 +91,48 @@ class GradientCacheTest {
     return new ContrastiveTokens(tokens, negatives, queryKeys, positiveKeys);
   }
 
-  private static GradientCache.Step cached(int chunkSize) {
-    TrainingGraph graph = new TrainingGraph(CONFIG, DataType.DOUBLE, false);
-    graph.load(params);
+  static TrainableEncoder encoder(String kind, boolean dropout) {
+    TrainableEncoder e = switch (kind) {
+      case "graph" -> new TrainingGraph(CONFIG, DataType.DOUBLE, dropout);
+      case "manual" -> new ManualBackprop(CONFIG, DataType.DOUBLE, dropout);
+      default -> throw new IllegalArgumentException(kind);
+    };
+    e.load(PARAMS);
+    return e;
+  }
+
+  private static GradientCache.Step cached(String kind, int chunkSize) {
+    TrainableEncoder graph = encoder(kind, false);
     MatryoshkaLoss loss = new MatryoshkaLoss(new GeminiNceLoss(TEMPERATURE),
         CONFIG.matryoshkaDims(), WEIGHTS);
     return new GradientCache(graph, loss, chunkSize).step(batch, 1L);
   }
 
-  @Test
-  void lossEqualsTheOneGraphLoss() {
-    assertEquals(reference.loss(), cached(4).loss().total().loss(), 1e-12);
+  @ParameterizedTest
+  @ValueSource(strings = {"graph", "manual"})
+  void lossEqualsTheOneGraphLoss(String kind) {
+    assertEquals(reference.loss(), cached(kind, 4).loss().total().loss(), 1e-12);
   }
 
-  @Test
-  void parameterGradientsEqualTheOneGraphGradientsForEveryChunkSize() {
+  @ParameterizedTest
+  @ValueSource(strings = {"graph", "manual"})
+  void parameterGradientsEqualTheOneGraphGradientsForEveryChunkSize(String kind) {
     for (int chunk : new int[] {1, 2, 3, 7, batch.sequences().size()}) {
-      double err = maxRelativeError(cached(chunk).gradients(), reference.gradients());
-      System.out.printf("gradient cache, chunkSize %d: max relative error %.2e%n", chunk, err);
+      double err = maxRelativeError(cached(kind, chunk).gradients(), reference.gradients());
+      System.out.printf("%s gradient cache, chunkSize %d: max relative error %.2e%n", kind,
+          chunk, err);
       assertTrue(err < 1e-9, "chunkSize " + chunk + ": max relative error " + err);
     }
   }
 
-  @Test
-  void dropoutMasksAreReplayedBetweenTheEmbeddingAndTheBackwardPass() {
-    OneGraphReference.Result withDropout = OneGraphReference.compute(CONFIG, params, batch,
+  @ParameterizedTest
+  @ValueSource(strings = {"graph", "manual"})
+  void dropoutMasksAreReplayedBetweenTheEmbeddingAndTheBackwardPass(String kind) {
+    OneGraphReference.Result withDropout = OneGraphReference.compute(CONFIG, PARAMS, batch,
         TEMPERATURE, CONFIG.matryoshkaDims(), WEIGHTS, true, 7L);
-    OneGraphReference.Result withoutDropout = OneGraphReference.compute(CONFIG, params, batch,
+    OneGraphReference.Result withoutDropout = OneGraphReference.compute(CONFIG, PARAMS, batch,
         TEMPERATURE, CONFIG.matryoshkaDims(), WEIGHTS, false, 7L);
-    TrainingGraph graph = new TrainingGraph(CONFIG, DataType.DOUBLE, true);
-    graph.load(params);
+    TrainableEncoder graph = encoder(kind, true);
     MatryoshkaLoss loss = new MatryoshkaLoss(new GeminiNceLoss(TEMPERATURE),
         CONFIG.matryoshkaDims(), WEIGHTS);
     GradientCache.Step step = new GradientCache(graph, loss, batch.sequences().size())
@@ -130,10 +145,10 @@ class GradientCacheTest {
         "negative control: dropout is active and changes the gradients");
   }
 
-  @Test
-  void negativeControlMisalignedEmbeddingGradientsGiveDifferentParameterGradients() {
-    TrainingGraph graph = new TrainingGraph(CONFIG, DataType.DOUBLE, false);
-    graph.load(params);
+  @ParameterizedTest
+  @ValueSource(strings = {"graph", "manual"})
+  void negativeControlMisalignedEmbeddingGradientsGiveDifferentParameterGradients(String kind) {
+    TrainableEncoder graph = encoder(kind, false);
     MatryoshkaLoss loss = new MatryoshkaLoss(new GeminiNceLoss(TEMPERATURE),
         CONFIG.matryoshkaDims(), WEIGHTS);
     // Back-propagate each chunk's embedding gradients through the NEXT chunk's sequences.

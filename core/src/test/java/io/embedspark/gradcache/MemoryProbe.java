@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * One gradient-cache step of the small preset, run in a child JVM by
- * {@link GradientCacheMemoryTest}. Arguments: pairs, tokens per sequence, chunk size. Prints the
+ * {@link GradientCacheMemoryTest}. Arguments: pairs, tokens per sequence, chunk size, and
+ * optionally the {@link BackpropEngine} (default {@code MANUAL}). Prints the
  * process's peak resident memory (VmHWM: heap, ND4J's native arrays, everything) in MB.
  */
 public final class MemoryProbe {
@@ -23,7 +24,9 @@ public final class MemoryProbe {
     int width = Integer.parseInt(args[1]);
     int chunk = Integer.parseInt(args[2]);
     EncoderConfig config = EncoderPresets.small();
-    TrainingGraph graph = new TrainingGraph(config, DataType.FLOAT, true);
+    BackpropEngine engine = args.length > 3 ? BackpropEngine.valueOf(args[3])
+        : BackpropEngine.MANUAL;
+    TrainableEncoder graph = engine.create(config, DataType.FLOAT, true);
     graph.load(ModelParameters.initialise(config, 1));
     GradientCache cache = new GradientCache(graph, new MatryoshkaLoss(new GeminiNceLoss(0.05),
         config.matryoshkaDims(), Collections.nCopies(config.matryoshkaDims().size(), 1.0)), chunk);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.embedspark.bench.GemmRate;
 import io.embedspark.bench.InferenceBenchmark;
 import io.embedspark.bench.TrainingBenchmark;
+import io.embedspark.gradcache.BackpropEngine;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.EncoderPresets;
 import java.util.concurrent.Callable;
@@ -41,11 +42,15 @@ final class BenchTrainCommand implements Callable<Integer> {
     System.out.printf("GEMM (ND4J, 1024^3 float32): %.1f GFLOP/s%n", gemm);
     System.out.printf("%-26s %10s %12s %12s %10s%n", "mode", "s/step", "tokens/s", "GFLOP/s",
         "of GEMM");
-    for (int chunk : new int[] {2 * pairs, chunkSize}) {
-      TrainingBenchmark.Result r = TrainingBenchmark.run(config, pairs, width, chunk, 1, steps);
-      String mode = chunk == 2 * pairs ? "train, one pass" : "train, gradient cache " + chunk;
-      System.out.printf("%-26s %10.2f %12.0f %12.1f %10.2f%n", mode, r.secondsPerStep(),
-          r.tokensPerSecond(), r.modelGflops(), r.modelGflops() / gemm);
+    for (BackpropEngine engine : BackpropEngine.values()) {
+      for (int chunk : new int[] {2 * pairs, chunkSize}) {
+        TrainingBenchmark.Result r = TrainingBenchmark.run(config, engine, pairs, width, chunk, 1,
+            steps);
+        String mode = engine.name().toLowerCase(java.util.Locale.ROOT)
+            + (chunk == 2 * pairs ? ", one pass" : ", grad cache " + chunk);
+        System.out.printf("%-26s %10.2f %12.0f %12.1f %10.2f%n", mode, r.secondsPerStep(),
+            r.tokensPerSecond(), r.modelGflops(), r.modelGflops() / gemm);
+      }
     }
     InferenceBenchmark.Result inf = InferenceBenchmark.run(config.withoutDropout(), 2 * pairs,
         width, 2, 5, gemm, false);

@@ -2,12 +2,12 @@ package io.embedspark.spark;
 
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.model.EmbeddingModel;
+import io.embedspark.model.NativeThreads;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.TaskContext;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One inference model per bundle per executor JVM, built on first use from the broadcast bundle
@@ -26,8 +26,8 @@ public final class ExecutorModels {
   /** The model of a bundle, loading it once per JVM. */
   public static EmbeddingModel get(BundleFiles files) {
     TaskContext task = TaskContext.get();
-    if (task != null && Nd4j.getEnvironment().maxThreads() != task.cpus()) {
-      Nd4j.getEnvironment().setMaxThreads(task.cpus());
+    if (task != null) {
+      NativeThreads.configure(task.cpus());
     }
     return MODELS.computeIfAbsent(files.id(), id -> {
       Path root = Path.of(System.getProperty("java.io.tmpdir"), "embedspark-bundles");
