@@ -42,6 +42,23 @@ public record TokenBatch(int size, int width, int[] ids, int[] lengths, boolean[
     return n;
   }
 
+  /** The given rows, in that order, as a batch of their own padded to the longest of them. */
+  public TokenBatch select(int[] rows) {
+    int t = 1;
+    for (int r : rows) {
+      t = Math.max(t, lengths[r]);
+    }
+    int[] selected = new int[rows.length * t];
+    int[] len = new int[rows.length];
+    boolean[] trunc = new boolean[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(ids, rows[i] * width, selected, i * t, lengths[rows[i]]);
+      len[i] = lengths[rows[i]];
+      trunc[i] = truncated[rows[i]];
+    }
+    return new TokenBatch(rows.length, t, selected, len, trunc);
+  }
+
   /** The rows [from, to) as a batch of their own, padded to the longest of them. */
   public TokenBatch slice(int from, int to) {
     int n = to - from;

@@ -11,24 +11,24 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** Freshly initialised tiny bundles with a WordPiece vocabulary trained on a few sentences. */
-final class TinyBundles {
+public final class TinyBundles {
   /** Texts to train the vocabulary on and to embed. */
-  static final List<String> TEXTS = List.of(
+  public static final List<String> TEXTS = List.of(
       "a file manager with two panes",
       "shared library for the office suite",
       "Bibliothèque partagée pour la suite bureautique",
       "日本語のテキストエディタ",
       "a terminal emulator for the desktop");
-  static final int MAX_LENGTH = 32;
+  public static final int MAX_LENGTH = 32;
 
   private TinyBundles() {}
 
-  static String tokenizerJson() {
+  public static String tokenizerJson() {
     return TokenizerJson.wordPiece(new WordPieceTrainer(150, 1, false).train(TEXTS), false);
   }
 
   /** {@code EncoderPresets.tiny()} sized to the tokenizer, initialised with {@code seed}. */
-  static CheckpointBundle create(long seed) {
+  public static CheckpointBundle create(long seed) {
     String tokenizer = tokenizerJson();
     int vocab;
     try (TextTokenizer t = new TextTokenizer(tokenizer, MAX_LENGTH)) {
@@ -41,7 +41,7 @@ final class TinyBundles {
   }
 
   /** Float embeddings of {@link #TEXTS} by the bundle's model. */
-  static float[][] embed(CheckpointBundle bundle, DataType dtype) {
+  public static float[][] embed(CheckpointBundle bundle, DataType dtype) {
     try (EmbeddingModel model = bundle.toModel(dtype)) {
       return model.embedTexts(TEXTS, 2);
     }

@@ -38,10 +38,6 @@ final class DemoCommand implements Callable<Integer> {
       description = "Maximum tokens per text (default: ${DEFAULT-VALUE}).")
   int maxLength;
 
-  @Option(names = "--batch-size", defaultValue = "32",
-      description = "Texts per inference batch (default: ${DEFAULT-VALUE}).")
-  int batchSize;
-
   @Option(names = "--train-steps", defaultValue = "-1",
       description = "Contrastive training steps on the sample pairs before embedding, 32 pairs "
           + "each; 0 embeds the model as it is (default: 20 for a preset, 0 for a pretrained "
@@ -58,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DemoJob.Options o = new DemoJob.Options(sample, workDir, model, vocabSize, maxLength, layers,
-        seed, batchSize, trainSteps >= 0 ? trainSteps
+        seed, trainSteps >= 0 ? trainSteps
             : io.embedspark.io.PresetModels.isPreset(model) ? 20 : 0);
     try (SparkSession spark = SparkSessions.create("embedspark-demo",
         master.equals("submit") ? null : master)) {

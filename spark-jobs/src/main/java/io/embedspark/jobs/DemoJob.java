@@ -11,7 +11,6 @@ import io.embedspark.io.ImportOptions;
 import io.embedspark.io.ModelSources;
 import io.embedspark.io.PresetModels;
 import io.embedspark.io.ProjectionInit;
-import io.embedspark.spark.BundleFiles;
 import io.embedspark.train.SingleMachineTrainer;
 import io.embedspark.train.TrainerConfig;
 import java.nio.file.Path;
@@ -19,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -38,7 +35,7 @@ public final class DemoJob {
 
   /** Settings of the run; {@code model} is a preset name, a path or {@code mbert}. */
   public record Options(Path sample, Path workDir, String model, int vocabSize, int maxLength,
-      int layers, long seed, int batchSize, int trainSteps) {}
+      int layers, long seed, int trainSteps) {}
 
   /** What the run measured. */
   public record Summary(int parameters, double recallAt10, Map<String, Double> bitextF1) {}
@@ -50,8 +47,7 @@ public final class DemoJob {
     log("model: %s, %d layers x %d, %d parameters, written to %s", o.model(),
         bundle.config().model().numLayers(), bundle.config().model().hiddenSize(),
         bundle.parameters().count(), modelDir);
-    Broadcast<BundleFiles> model = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .broadcast(BundleFiles.of(modelDir));
+    Model model = new Model(modelDir, bundle.config().model().outputDim());
     double recall = retrieval(o, spark, model);
     Map<String, Double> f1 = new java.util.TreeMap<>();
     for (String lang : BITEXT_LANGUAGES) {
@@ -106,28 +102,32 @@ public final class DemoJob {
   }
 
 
-  private static double retrieval(Options o, SparkSession spark, Broadcast<BundleFiles> model) {
+  /** The written bundle and its output dim. */
+  private record Model(Path dir, int outputDim) {}
+
+  private static double retrieval(Options o, SparkSession spark, Model model) {
     Path dir = o.sample().resolve("retrieval");
     Path out = o.workDir().resolve("embeddings");
-    Map<String, float[]> docs = TextEmbedding.embedJsonl(spark, model,
+    Map<String, float[]> docs = TextEmbedding.embedJsonl(spark, model.dir(), model.outputDim(),
         dir.resolve("corpus.jsonl").toString(), "_id", "text", "title", PromptTemplate.DOCUMENT,
-        out.resolve("corpus.parquet").toString(), o.batchSize());
-    Map<String, float[]> queries = TextEmbedding.embedJsonl(spark, model,
-        dir.resolve("queries.jsonl").toString(), "_id", "text", null,
-        PromptTemplate.SEARCH_QUERY, out.resolve("queries.parquet").toString(), o.batchSize());
+        out.resolve("corpus").toString());
+    log("embedded the sample corpus with the embed job: %d documents in %s", docs.size(),
+        out.resolve("corpus"));
+    Map<String, float[]> queries = TextEmbedding.embedJsonl(spark, model.dir(),
+        model.outputDim(), dir.resolve("queries.jsonl").toString(), "_id", "text", null,
+        PromptTemplate.SEARCH_QUERY, out.resolve("queries").toString());
     return new SampleRetrieval(dir, docs, queries).printNeighboursAndRecall(3, 10);
   }
 
-  private static double bitext(Options o, SparkSession spark, Broadcast<BundleFiles> model,
-      String lang) {
+  private static double bitext(Options o, SparkSession spark, Model model, String lang) {
     Path file = o.sample().resolve("bitext/mining_test_en-" + lang + ".jsonl");
     Path out = o.workDir().resolve("embeddings");
-    Map<String, float[]> en = TextEmbedding.embedJsonl(spark, model, file.toString(), "id", "en",
-        null, PromptTemplate.NONE, out.resolve("bitext-en-" + lang + "-en.parquet").toString(),
-        o.batchSize());
-    Map<String, float[]> xx = TextEmbedding.embedJsonl(spark, model, file.toString(), "id", "xx",
-        null, PromptTemplate.NONE, out.resolve("bitext-en-" + lang + "-" + lang + ".parquet")
-            .toString(), o.batchSize());
+    Map<String, float[]> en = TextEmbedding.embedJsonl(spark, model.dir(), model.outputDim(),
+        file.toString(), "id", "en", null, PromptTemplate.NONE,
+        out.resolve("bitext-en-" + lang + "-en").toString());
+    Map<String, float[]> xx = TextEmbedding.embedJsonl(spark, model.dir(), model.outputDim(),
+        file.toString(), "id", "xx", null, PromptTemplate.NONE,
+        out.resolve("bitext-en-" + lang + "-" + lang).toString());
     List<String> ids = new ArrayList<>(en.keySet());
     java.util.Collections.sort(ids);
     float[][] source = ids.stream().map(xx::get).toArray(float[][]::new);

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "embedspark", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Train, embed and evaluate text-embedding models on Apache Spark.",
-    subcommands = {DemoCommand.class, ImportCommand.class, ExportCommand.class,
+    subcommands = {DemoCommand.class, EmbedCommand.class, ImportCommand.class,
+        ExportCommand.class,
         TrainCommand.class, BenchInferenceCommand.class, BenchTrainCommand.class})
 public final class Main {
 

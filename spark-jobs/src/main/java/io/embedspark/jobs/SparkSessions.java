@@ -4,7 +4,25 @@ import org.apache.spark.sql.SparkSession;
 
 /** Creates the Spark session of a job: embedded when a master is given, else from spark-submit. */
 final class SparkSessions {
+  /** The {@code --master} value that picks spark-submit's master, or {@code local[*]}. */
+  static final String AUTO = "auto";
+
   private SparkSessions() {}
+
+  /**
+   * The master to build a session with: null (spark-submit's, which sets {@code spark.master}) for
+   * {@value #AUTO} under spark-submit or for {@code submit}, {@code local[*]} for {@value #AUTO}
+   * otherwise, else the value given.
+   */
+  static String master(String option) {
+    if (option.equals("submit")) {
+      return null;
+    }
+    if (option.equals(AUTO)) {
+      return System.getProperty("spark.master") != null ? null : "local[*]";
+    }
+    return option;
+  }
 
   /**
    * @param master e.g. {@code local[*]} to run embedded; null to take spark-submit's master

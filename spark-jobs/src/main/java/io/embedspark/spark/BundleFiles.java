@@ -36,6 +36,30 @@ public record BundleFiles(String id, Map<String, byte[]> files) implements Seria
     return new BundleFiles(DigestUtils.sha256Hex(manifest), files);
   }
 
+  /** Reads every file of a bundle directory on any Hadoop file system. */
+  public static BundleFiles of(String dir, org.apache.hadoop.conf.Configuration conf) {
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir);
+    Map<String, byte[]> files = new TreeMap<>();
+    try {
+      org.apache.hadoop.fs.FileSystem fs = root.getFileSystem(conf);
+      if (!fs.exists(root)) {
+        throw new io.embedspark.error.InvalidInputException("model = " + dir
+            + ": no such checkpoint bundle directory");
+      }
+      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(root)) {
+        if (f.isFile()) {
+          try (java.io.InputStream in = fs.open(f.getPath())) {
+            files.put(f.getPath().getName(), in.readAllBytes());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read bundle " + dir, e);
+    }
+    byte[] manifest = files.getOrDefault("manifest.json", new byte[0]);
+    return new BundleFiles(DigestUtils.sha256Hex(manifest), files);
+  }
+
   /** Writes the files into {@code root/<id>} unless already there, and returns that directory. */
   public Path materialise(Path root) {
     Path dir = root.resolve(id);

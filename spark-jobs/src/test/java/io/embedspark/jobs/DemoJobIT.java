@@ -40,17 +40,17 @@ class DemoJobIT {
   @Test
   void embedsTheSampleIntoParquetWithTheCoreEncodersVectors(@TempDir Path work) {
     DemoJob.Summary summary = DemoJob.run(
-        new DemoJob.Options(SAMPLE, work, "tiny", 600, 64, 0, 7L, 16, 3), spark);
+        new DemoJob.Options(SAMPLE, work, "tiny", 600, 64, 0, 7L, 3), spark);
 
-    Dataset<Row> corpus = spark.read().parquet(work.resolve("embeddings/corpus.parquet")
-        .toString());
-    assertEquals("struct<id:string,embedding:array<float>>", corpus.schema().simpleString());
+    Dataset<Row> corpus = spark.read().parquet(work.resolve("embeddings/corpus").toString());
+    assertEquals("struct<id:string,truncated:boolean,embedding_d16:array<float>>",
+        corpus.schema().simpleString(), "the embed job's output at the tiny model's full dim");
     List<JsonNode> docs = JsonlTexts.rows(SAMPLE.resolve("retrieval/corpus.jsonl"));
     assertEquals(docs.size(), corpus.count(), "one embedding row per document");
 
     Map<String, float[]> fromSpark = new HashMap<>();
     for (Row r : corpus.collectAsList()) {
-      List<Float> v = r.getList(1);
+      List<Float> v = r.getList(2);
       float[] e = new float[v.size()];
       for (int i = 0; i < e.length; i++) {
         e[i] = v.get(i);

@@ -1,0 +1,120 @@
+package io.embedspark.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.embedspark.error.InvalidInputException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a job's YAML configuration into a record. Keys are snake_case ({@code token_budget} binds
+ * the record component {@code tokenBudget}); an unknown key, a value of the wrong type or a
+ * malformed file is an {@link InvalidInputException} naming the file and the dotted key, with the
+ * keys that are allowed there. Overrides ({@code output.path=/tmp/x}) replace values before
+ * binding; their values are YAML, so {@code dims=[64,128]} and {@code int8=true} work.
+ */
+public final class YamlConfig {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+  private YamlConfig() {}
+
+  /** Reads {@code file}, applies {@code overrides} ({@code dotted.key=yaml value}) and binds. */
+  public static <T> T load(Path file, List<String> overrides, Class<T> type) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new InvalidInputException("cannot read config " + file + ": " + e.getMessage(), e);
+    }
+    return parse(text, file.toString(), overrides, type);
+  }
+
+  /** As {@link #load}, from text; {@code source} names it in messages. */
+  public static <T> T parse(String yaml, String source, List<String> overrides, Class<T> type) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(yaml);
+    } catch (JsonProcessingException e) {
+      throw new InvalidInputException(source + " is not valid YAML: "
+          + e.getOriginalMessage() + location(e), e);
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      root = JsonNodeFactory.instance.objectNode();
+    }
+    if (!root.isObject()) {
+      throw new InvalidInputException(source + " must be a mapping of keys to values");
+    }
+    for (String override : overrides) {
+      apply((ObjectNode) root, override);
+    }
+    try {
+      return YAML.treeToValue(root, type);
+    } catch (UnrecognizedPropertyException e) {
+      String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
+          .map(Object::toString).sorted().collect(Collectors.joining(", "));
+      throw new InvalidInputException(source + ": unknown key '" + path(e) + "'"
+          + (known.isEmpty() ? "" : " (allowed here: " + known + ")"), e);
+    } catch (JsonMappingException e) {
+      Throwable cause = e.getCause() instanceof InvalidInputException ? e.getCause() : e;
+      if (cause instanceof InvalidInputException invalid) {
+        throw new InvalidInputException(source + ": " + invalid.getMessage(), invalid);
+      }
+      throw new InvalidInputException(source + ": bad value for '" + path(e) + "': "
+          + e.getOriginalMessage(), e);
+    } catch (JsonProcessingException e) {
+      throw new InvalidInputException(source + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Sets {@code a.b.c=value} in the tree, creating mappings on the way. */
+  private static void apply(ObjectNode root, String override) {
+    int eq = override.indexOf('=');
+    if (eq <= 0) {
+      throw new InvalidInputException("override '" + override + "' must look like key=value");
+    }
+    String[] keys = override.substring(0, eq).trim().split("\\.");
+    JsonNode value;
+    try {
+      value = YAML.readTree(override.substring(eq + 1));
+    } catch (JsonProcessingException e) {
+      throw new InvalidInputException("override '" + override + "': value is not valid YAML", e);
+    }
+    ObjectNode node = root;
+    for (int i = 0; i < keys.length - 1; i++) {
+      JsonNode child = node.get(keys[i]);
+      if (child == null || !child.isObject()) {
+        child = node.putObject(keys[i]);
+      }
+      node = (ObjectNode) child;
+    }
+    node.set(keys[keys.length - 1], value == null || value.isMissingNode()
+        ? JsonNodeFactory.instance.nullNode() : value);
+  }
+
+  private static String path(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        .collect(Collectors.joining(".")).replace(".[", "[");
+  }
+
+  private static String location(JsonProcessingException e) {
+    return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+        + e.getLocation().getColumnNr() + ")";
+  }
+}

@@ -1,0 +1,78 @@
+package io.embedspark.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.embedspark.error.InvalidInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class YamlConfigTest {
+  record Inner(Integer tokenBudget, List<Integer> dims) {}
+
+  record Outer(String name, Inner inner) {
+    Outer {
+      if ("bad".equals(name)) {
+        throw new InvalidInputException("name = 'bad' is not allowed");
+      }
+    }
+  }
+
+  @Test
+  void snakeCaseKeysBindRecordComponents() {
+    Outer o = YamlConfig.parse("name: x\ninner:\n  token_budget: 5\n  dims: [1, 2]\n", "t.yaml",
+        List.of(), Outer.class);
+    assertEquals("x", o.name());
+    assertEquals(5, o.inner().tokenBudget());
+    assertEquals(List.of(1, 2), o.inner().dims());
+  }
+
+  @Test
+  void overridesReplaceAndCreateDottedKeysWithYamlValues() {
+    Outer o = YamlConfig.parse("name: x\n", "t.yaml",
+        List.of("inner.dims=[8, 16]", "inner.token_budget=7", "name=y"), Outer.class);
+    assertEquals("y", o.name());
+    assertEquals(7, o.inner().tokenBudget());
+    assertEquals(List.of(8, 16), o.inner().dims());
+  }
+
+  @Test
+  void anUnknownKeyIsNamedWithItsPathAndTheAllowedKeys() {
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
+        "name: x\ninner:\n  token_budgt: 5\n", "conf/t.yaml", List.of(), Outer.class));
+    assertTrue(e.getMessage().contains("conf/t.yaml: unknown key 'inner.token_budgt'"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("dims, token_budget"), e.getMessage());
+  }
+
+  @Test
+  void aValueOfTheWrongTypeIsNamed() {
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
+        "inner:\n  token_budget: lots\n", "t.yaml", List.of(), Outer.class));
+    assertTrue(e.getMessage().contains("'inner.token_budget'"), e.getMessage());
+  }
+
+  @Test
+  void validationErrorsOfTheRecordKeepTheirMessage() {
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
+        "name: bad\n", "t.yaml", List.of(), Outer.class));
+    assertEquals("t.yaml: name = 'bad' is not allowed", e.getMessage());
+  }
+
+  @Test
+  void malformedYamlAndOverridesAreReported(@TempDir Path tmp) throws Exception {
+    Path f = tmp.resolve("c.yaml");
+    Files.writeString(f, "name: [unclosed\n");
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> YamlConfig.load(f, List.of(), Outer.class));
+    assertTrue(e.getMessage().startsWith(f + " is not valid YAML"), e.getMessage());
+    assertThrows(InvalidInputException.class, () -> YamlConfig.parse("name: x", "t", List.of(
+        "no-equals-sign"), Outer.class));
+    assertThrows(InvalidInputException.class,
+        () -> YamlConfig.load(tmp.resolve("missing.yaml"), List.of(), Outer.class));
+  }
+}

@@ -1,0 +1,251 @@
+package io.embedspark.jobs.embed;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.embedspark.data.PromptTemplate;
+import io.embedspark.embed.Quantization;
+import io.embedspark.error.InvalidInputException;
+import io.embedspark.io.AtomicDirectory;
+import io.embedspark.io.CheckpointBundle;
+import io.embedspark.model.EmbeddingModel;
+import io.embedspark.model.Matryoshka;
+import io.embedspark.spark.BundleFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** The embed job on real Spark (local[2]), reading JSON lines and writing real Parquet. */
+class EmbedJobIT {
+  private static final int[] DIMS = {8, 16};
+  private static Path root;
+  private static Path model;
+  private static Path corpus;
+  private static SparkSession spark;
+  private static EmbedReport firstReport;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    root = Files.createTempDirectory("embed-it");
+    model = TestCorpus.writeModel(root.resolve("model"));
+    corpus = TestCorpus.writeCorpus(root.resolve("in/corpus.jsonl"));
+    spark = SparkSession.builder().appName("EmbedJobIT").master("local[2]")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.files.maxPartitionBytes", "2048")
+        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+    firstReport = new EmbedJob(spark, config("out/a", "error"), line -> { }).run();
+  }
+
+  @AfterAll
+  static void tearDown() throws IOException {
+    spark.stop();
+    AtomicDirectory.deleteRecursively(root);
+  }
+
+  static EmbedConfig config(String out, String mode) {
+    return new EmbedConfig(model.toString(),
+        new EmbedConfig.Input(corpus.toString(), "beir", null, null, null), "document",
+        new EmbedConfig.Output(root.resolve(out).toString(), null, mode, List.of(16, 8), true,
+            true),
+        new EmbedConfig.Batching(64, 8, 16), null);
+  }
+
+  private static Map<String, Row> rowsById(String out) {
+    Map<String, Row> rows = new HashMap<>();
+    for (Row r : spark.read().parquet(root.resolve(out).toString()).collectAsList()) {
+      assertEquals(null, rows.put(r.getAs("id"), r), "id written once: " + r.getAs("id"));
+    }
+    return rows;
+  }
+
+  private static float[] floats(Row r, String column) {
+    List<Float> v = r.getList(r.fieldIndex(column));
+    float[] out = new float[v.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = v.get(i);
+    }
+    return out;
+  }
+
+  @Test
+  void everyRowIsEmbeddedOnceOrRejectedWithAReason() {
+    assertEquals(TestCorpus.GOOD + 5, firstReport.read());
+    assertEquals(TestCorpus.GOOD, firstReport.embedded());
+    assertEquals(Map.of("duplicate_id", 1L, "empty_text", 2L, "malformed", 1L, "missing_id", 1L),
+        firstReport.rejected());
+    assertEquals(TestCorpus.documents().keySet(), rowsById("out/a").keySet());
+    List<Row> rejects = spark.read().parquet(root.resolve("out/a-rejects").toString())
+        .collectAsList();
+    Map<String, String> reasons = new TreeMap<>();
+    for (Row r : rejects) {
+      reasons.put(r.getString(0) == null ? "<null>:" + r.getString(1) : r.getString(0),
+          r.getString(1) + (r.getString(2) == null ? "" : ": " + r.getString(2)));
+    }
+    assertEquals("duplicate_id: first occurrence kept", reasons.get("d5"));
+    assertTrue(reasons.get("<null>:malformed").contains("\"broken\""), reasons.toString());
+    assertTrue(reasons.containsKey("<null>:missing_id"), reasons.toString());
+    assertEquals("empty_text: null", reasons.get("nulltext"));
+    assertEquals("empty_text: blank", reasons.get("blank"));
+  }
+
+  @Test
+  void embeddingsEqualTheCoreEncoderAtEveryDimAndQuantisedColumnsDecodeWithinTheirBound() {
+    Map<String, Row> rows = rowsById("out/a");
+    long truncated = 0;
+    double worst = 0;
+    double control = 0;
+    try (EmbeddingModel m = CheckpointBundle.read(model).toModel(DataType.FLOAT)) {
+      for (Map.Entry<String, String[]> d : TestCorpus.documents().entrySet()) {
+        String text = PromptTemplate.DOCUMENT.apply(d.getValue()[0], d.getValue()[1]);
+        float[] expected = m.embedTexts(List.of(text), 1)[0];
+        Row row = rows.get(d.getKey());
+        truncated += m.tokenizer().encode(List.of(text)).truncated()[0] ? 1 : 0;
+        assertEquals(m.tokenizer().encode(List.of(text)).truncated()[0],
+            row.getBoolean(row.fieldIndex("truncated")), d.getKey());
+        for (int dim : DIMS) {
+          float[] want = Matryoshka.truncate(expected, dim);
+          float[] got = floats(row, "embedding_d" + dim);
+          assertEquals(dim, got.length);
+          for (int i = 0; i < dim; i++) {
+            worst = Math.max(worst, Math.abs(got[i] - want[i]));
+          }
+          List<Byte> int8 = row.getList(row.fieldIndex("int8_d" + dim));
+          for (int i = 0; i < dim; i++) {
+            assertTrue(Math.abs(int8.get(i) / 127f - got[i])
+                <= Quantization.INT8_MAX_ERROR + 1e-6, d.getKey() + " int8 coordinate " + i);
+          }
+          assertArrayEquals(Quantization.binary(got), (byte[]) row.getAs("binary_d" + dim));
+        }
+        Row other = rows.get(d.getKey().equals("d1") ? "d2" : "d1");
+        double diff = 0;
+        float[] otherVector = floats(other, "embedding_d16");
+        float[] want = Matryoshka.truncate(expected, 16);
+        for (int i = 0; i < 16; i++) {
+          diff = Math.max(diff, Math.abs(otherVector[i] - want[i]));
+        }
+        control += diff / TestCorpus.GOOD;
+      }
+    }
+    assertTrue(worst < 1e-5, "max |job - core| = " + worst);
+    assertTrue(control > 1e-2, "negative control: other rows' vectors differ, on average by "
+        + control);
+    assertTrue(truncated > 0, "the corpus has texts over the limit");
+    assertEquals(truncated, firstReport.truncated());
+  }
+
+  @Test
+  void theFooterDescribesTheModelAndANonSparkReaderGetsTheSameVectors() throws IOException {
+    Map<String, Row> spark = rowsById("out/a");
+    Map<String, float[]> plain = new HashMap<>();
+    int files = 0;
+    for (Path part : partFiles("out/a")) {
+      ParquetFiles.Contents c = ParquetFiles.read(part, "embedding_d16");
+      files++;
+      assertEquals("8,16", c.footer().get("embedspark.dims"));
+      assertEquals(BundleFiles.of(model).id(), c.footer().get("embedspark.model.manifest_sha256"));
+      assertEquals(PromptTemplate.DOCUMENT.template(), c.footer().get("embedspark.prompt"));
+      assertEquals("truncate", c.footer().get("embedspark.too_long"));
+      plain.putAll(c.vectors());
+    }
+    assertTrue(files > 0);
+    assertEquals(spark.keySet(), plain.keySet());
+    for (Map.Entry<String, float[]> e : plain.entrySet()) {
+      assertArrayEquals(floats(spark.get(e.getKey()), "embedding_d16"), e.getValue(), e.getKey());
+    }
+  }
+
+  @Test
+  void aRerunWithOverwriteWritesFilesOfIdenticalContent() throws IOException {
+    new EmbedJob(spark, config("out/b", "overwrite"), line -> { }).run();
+    Map<String, byte[]> first = contents("out/b");
+    Map<String, List<String>> firstRejects = rejects("out/b-rejects");
+    new EmbedJob(spark, config("out/b", "overwrite"), line -> { }).run();
+    Map<String, byte[]> second = contents("out/b");
+    assertEquals(first.keySet(), second.keySet());
+    for (String name : first.keySet()) {
+      assertArrayEquals(first.get(name), second.get(name), name);
+    }
+    assertEquals(firstRejects, rejects("out/b-rejects"));
+  }
+
+  @Test
+  void existingOutputIsNotReplacedWithoutOverwrite() throws IOException {
+    Map<String, byte[]> before = contents("out/a");
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> new EmbedJob(spark, config("out/a", "error"), line -> { }).run());
+    assertTrue(e.getMessage().contains("output.path"), e.getMessage());
+    Map<String, byte[]> after = contents("out/a");
+    assertEquals(before.keySet(), after.keySet());
+  }
+
+  @Test
+  void aRunThatFailsHalfwayLeavesNoOutputVisible() throws IOException {
+    spark.sparkContext().hadoopConfiguration().set("fs." + FailingFileSystem.SCHEME + ".impl",
+        FailingFileSystem.class.getName());
+    spark.sparkContext().hadoopConfiguration().setBoolean(
+        "fs." + FailingFileSystem.SCHEME + ".impl.disable.cache", true);
+    EmbedConfig base = config("out/failed", "error");
+    EmbedConfig failing = new EmbedConfig(base.model(), base.input(), base.prompt(),
+        new EmbedConfig.Output(FailingFileSystem.SCHEME + "://" + base.output().path(), null,
+            "error", base.output().dims(), true, true), base.batching(), base.limits());
+    Exception e = assertThrows(Exception.class,
+        () -> new EmbedJob(spark, failing, line -> { }).run());
+    assertTrue(stackContains(e, "injected failure"), "failed for the injected reason: " + e);
+    try (Stream<Path> left = Files.list(root.resolve("out"))) {
+      List<String> visible = left.map(p -> p.getFileName().toString())
+          .filter(n -> n.contains("failed")).collect(Collectors.toList());
+      assertEquals(List.of(), visible, "neither output, nor a staging directory, is left");
+    }
+    assertTrue(partFiles("out/a").size() > 1, "the corpus spans several partitions");
+  }
+
+  private static boolean stackContains(Throwable t, String text) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (String.valueOf(c.getMessage()).contains(text)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<Path> partFiles(String out) throws IOException {
+    try (Stream<Path> s = Files.list(root.resolve(out))) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted()
+          .collect(Collectors.toList());
+    }
+  }
+
+  private static Map<String, byte[]> contents(String out) throws IOException {
+    Map<String, byte[]> c = new TreeMap<>();
+    for (Path p : partFiles(out)) {
+      c.put(p.getFileName().toString(), Files.readAllBytes(p));
+    }
+    return c;
+  }
+
+  private static Map<String, List<String>> rejects(String out) {
+    Map<String, List<String>> m = new TreeMap<>();
+    for (Row r : spark.read().parquet(root.resolve(out).toString()).collectAsList()) {
+      m.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(r.getString(0) + "|"
+          + r.getString(2));
+    }
+    m.values().forEach(java.util.Collections::sort);
+    return m;
+  }
+}
