@@ -154,12 +154,17 @@ public final class EmbedJob {
     return c;
   }
 
+  /**
+   * Counts what the staging directories hold. Spark skips directories whose names start with a
+   * dot when given them as a path, so the part files are named one by one.
+   */
   private EmbedReport count(long read, String embeddings, String rejects, long t0) {
-    Dataset<Row> out = spark.read().parquet(embeddings);
+    Dataset<Row> out = spark.read().parquet(partFiles(embeddings));
     long embedded = out.count();
     long truncated = out.filter(col("truncated")).count();
     Map<String, Long> rejected = new TreeMap<>();
-    for (Row r : spark.read().parquet(rejects).groupBy("reason").count().collectAsList()) {
+    for (Row r : spark.read().parquet(partFiles(rejects)).groupBy("reason").count()
+        .collectAsList()) {
       rejected.put(r.getString(0), r.getLong(1));
     }
     EmbedReport report = new EmbedReport(read, embedded, truncated, rejected,
@@ -169,6 +174,24 @@ public final class EmbedJob {
           + report.summary());
     }
     return report;
+  }
+
+  private String[] partFiles(String dir) {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(dir);
+    try {
+      org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark.sparkContext()
+          .hadoopConfiguration());
+      List<String> files = new java.util.ArrayList<>();
+      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(p)) {
+        String name = f.getPath().getName();
+        if (f.isFile() && name.endsWith(".parquet") && !name.startsWith(".")) {
+          files.add(f.getPath().toString());
+        }
+      }
+      return files.toArray(new String[0]);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot list " + dir, e);
+    }
   }
 
   /** The footer's key-value metadata. */

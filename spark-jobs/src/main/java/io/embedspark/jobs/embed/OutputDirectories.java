@@ -62,13 +62,26 @@ final class OutputDirectories {
     }
   }
 
-  /** Deletes a staging directory after a failure; best effort. */
+  /**
+   * Deletes a staging directory after a failure, best effort: tasks of a failed job that are
+   * still being killed may write into it for a moment, so it is deleted again until it stays
+   * gone (a few seconds at most). A hidden directory left behind is invisible to readers.
+   */
   void discard(String staging) {
     Path p = new Path(staging);
     try {
-      p.getFileSystem(conf).delete(p, true);
+      FileSystem fs = p.getFileSystem(conf);
+      for (int attempt = 0; attempt < 10; attempt++) {
+        fs.delete(p, true);
+        Thread.sleep(300);
+        if (!fs.exists(p)) {
+          return;
+        }
+      }
     } catch (IOException ignored) {
       // Nothing visible is left either way: the directory is hidden.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

