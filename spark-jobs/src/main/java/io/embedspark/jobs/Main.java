@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     description = "Train, embed and evaluate text-embedding models on Apache Spark.",
     subcommands = {DemoCommand.class, EmbedCommand.class, ImportCommand.class,
         ExportCommand.class,
-        TrainCommand.class, BenchInferenceCommand.class, BenchTrainCommand.class})
+        TrainCommand.class, BenchInferenceCommand.class, BenchTrainCommand.class,
+        BenchEmbedCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
