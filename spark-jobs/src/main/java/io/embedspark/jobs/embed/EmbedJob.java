@@ -9,6 +9,7 @@ import io.embedspark.io.BundleConfig;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.CodeVersion;
 import io.embedspark.spark.BundleFiles;
+import io.embedspark.spark.ProgressListener;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -69,6 +70,8 @@ public final class EmbedJob {
     String rejectsStaging = dirs.staging(config.output().rejects());
     String embeddingsStaging = dirs.staging(config.output().path());
     boolean published = false;
+    ProgressListener listener = new ProgressListener("embed", progress, 10);
+    spark.sparkContext().addSparkListener(listener);
     try {
       corpus.mapPartitions(new PartitionRejects(bundle, triage, config),
           Encoders.row(PartitionRejects.SCHEMA)).write().parquet(rejectsStaging);
@@ -88,6 +91,7 @@ public final class EmbedJob {
         dirs.discard(rejectsStaging);
         dirs.discard(embeddingsStaging);
       }
+      spark.sparkContext().removeSparkListener(listener);
       bundle.destroy();
       triage.destroy();
     }

@@ -252,6 +252,42 @@ class EmbedJobIT {
   }
 
   @Test
+  void parquetInputWithNumericIdsAndCustomColumnNames() {
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("doc_no", org.apache.spark.sql.types.DataTypes.LongType)
+        .add("body", org.apache.spark.sql.types.DataTypes.StringType);
+    List<Row> rows = new ArrayList<>();
+    for (long i = 0; i < 30; i++) {
+      rows.add(org.apache.spark.sql.RowFactory.create(i, i == 7 ? null : "shared library " + i));
+    }
+    String input = root.resolve("in/numbers.parquet").toString();
+    spark.createDataFrame(rows, schema).repartition(3).write().mode("overwrite").parquet(input);
+    EmbedConfig c = new EmbedConfig(model.toString(),
+        new EmbedConfig.Input(input, "parquet", "doc_no", "body", null), "query",
+        new EmbedConfig.Output(root.resolve("out/numbers").toString(), null, "error",
+            List.of(16), false, false), null, null);
+    EmbedReport r = new EmbedJob(spark, c, line -> { }).run();
+    assertEquals(30, r.read());
+    assertEquals(29, r.embedded());
+    assertEquals(Map.of("empty_text", 1L), r.rejected());
+    Map<String, Row> out = rowsById("out/numbers");
+    assertTrue(out.containsKey("12") && !out.containsKey("7"), out.keySet().toString());
+    try (EmbeddingModel m = CheckpointBundle.read(model).toModel(DataType.FLOAT)) {
+      float[] expected = m.embedTexts(List.of(PromptTemplate.SEARCH_QUERY.apply(null,
+          "shared library 12")), 1)[0];
+      assertArrayEquals(expected, floats(out.get("12"), "embedding_d16"), 1e-5f,
+          "the query prompt was applied");
+    }
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> new EmbedJob(spark, new EmbedConfig(model.toString(),
+            new EmbedConfig.Input(input, "parquet", "doc_no", "text", null), "query",
+            new EmbedConfig.Output(root.resolve("out/numbers2").toString(), null, "error",
+                List.of(16), false, false), null, null), line -> { }).run());
+    assertTrue(e.getMessage().contains("no column text") && e.getMessage().contains("body"),
+        e.getMessage());
+  }
+
+  @Test
   void existingOutputIsNotReplacedWithoutOverwrite() throws IOException {
     Map<String, byte[]> before = contents("out/a");
     InvalidInputException e = assertThrows(InvalidInputException.class,
