@@ -8,10 +8,10 @@ import io.embedspark.loss.LossResult;
  * in example order; see {@link ContrastiveTokens}) to a {@link ContrastiveBatch} and maps the
  * loss gradients back to rows.
  */
-final class EmbeddingLayout {
+public final class EmbeddingLayout {
   private EmbeddingLayout() {}
 
-  static ContrastiveBatch toBatch(ContrastiveTokens tokens, double[][] rows) {
+  public static ContrastiveBatch toBatch(ContrastiveTokens tokens, double[][] rows) {
     int b = tokens.examples();
     double[][] q = new double[b][];
     double[][] p = new double[b][];
@@ -28,7 +28,7 @@ final class EmbeddingLayout {
     return new ContrastiveBatch(q, p, n, tokens.queryKeys(), tokens.positiveKeys());
   }
 
-  static double[][] toRows(ContrastiveTokens tokens, LossResult grads) {
+  public static double[][] toRows(ContrastiveTokens tokens, LossResult grads) {
     int b = tokens.examples();
     double[][] rows = new double[tokens.sequences().size()][];
     int next = 2 * b;

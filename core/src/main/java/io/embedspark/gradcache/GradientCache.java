@@ -15,50 +15,87 @@ import org.nd4j.linalg.factory.Nd4j;
  * Matryoshka NCE loss and dL/dE over the whole batch, then re-run each chunk with gradients,
  * back-propagate its rows of dL/dE and sum the parameter gradients. The result equals the gradient
  * of the loss computed in one graph over the whole batch; memory is bounded by the chunk.
+ *
+ * <p>The two passes are also offered per range of chunks ({@link #embedChunks},
+ * {@link #accumulateChunks}), so that a distributed step can run each executor's share of the
+ * chunks with exactly the chunk boundaries and dropout seeds of this one: chunk c always uses seed
+ * {@code seed + c}.
  */
-public final class GradientCache {
+public final class GradientCache implements GradientStep {
   private final TrainableEncoder encoder;
   private final MatryoshkaLoss loss;
   private final int chunkSize;
 
-  /** The loss of a step and the parameter gradients, keyed by graph variable name. */
-  public record Step(MatryoshkaLoss.Result loss, Map<String, INDArray> gradients) {}
-
   public GradientCache(TrainableEncoder encoder, MatryoshkaLoss loss, int chunkSize) {
-    if (chunkSize <= 0) {
-      throw new InvalidInputException("train.chunkSize = " + chunkSize + " must be positive");
-    }
+    checkChunkSize(chunkSize);
     this.encoder = encoder;
     this.loss = loss;
     this.chunkSize = chunkSize;
   }
 
+  static void checkChunkSize(int chunkSize) {
+    if (chunkSize <= 0) {
+      throw new InvalidInputException("train.chunkSize = " + chunkSize + " must be positive");
+    }
+  }
+
+  /** Number of chunks of {@code chunkSize} rows that cover {@code rows} rows. */
+  public static int chunkCount(int rows, int chunkSize) {
+    return (rows + chunkSize - 1) / chunkSize;
+  }
+
   /**
-   * Runs the step. Chunk c uses seed {@code seed + c} in both passes so dropout masks match. The
-   * second pass goes from the last chunk to the first, so an encoder that still holds the last
-   * chunk's activations from the first pass can skip its forward pass.
+   * Runs the step. The second pass goes from the last chunk to the first, so an encoder that
+   * still holds the last chunk's activations from the first pass can skip its forward pass.
    */
+  @Override
   public Step step(ContrastiveTokens batch, long seed) {
     TokenBatch all = batch.sequences();
-    int rows = all.size();
-    double[][] embeddings = new double[rows][];
-    for (int from = 0, c = 0; from < rows; from += chunkSize, c++) {
-      INDArray e = encoder.embed(all.slice(from, Math.min(rows, from + chunkSize)), seed + c)
-          .castTo(DataType.DOUBLE);
-      for (int i = 0; i < e.rows(); i++) {
-        embeddings[from + i] = e.getRow(i).toDoubleVector();
-      }
-    }
+    int chunks = chunkCount(all.size(), chunkSize);
+    double[][] embeddings = embedChunks(encoder, all, chunkSize, 0, chunks, seed);
     MatryoshkaLoss.Result result = loss.compute(EmbeddingLayout.toBatch(batch, embeddings));
     double[][] grad = EmbeddingLayout.toRows(batch, result.total());
     Map<String, INDArray> sum = new HashMap<>();
-    int chunks = (rows + chunkSize - 1) / chunkSize;
-    for (int c = chunks - 1; c >= 0; c--) {
+    accumulateChunks(encoder, all, grad, chunkSize, 0, chunks, seed, sum);
+    return new Step(result, sum);
+  }
+
+  /**
+   * Embeddings of the rows of chunks [fromChunk, toChunk), in row order.
+   *
+   * @return one row per sequence of those chunks
+   */
+  public static double[][] embedChunks(TrainableEncoder encoder, TokenBatch all, int chunkSize,
+      int fromChunk, int toChunk, long seed) {
+    int first = fromChunk * chunkSize;
+    int end = Math.min(all.size(), toChunk * chunkSize);
+    double[][] out = new double[Math.max(0, end - first)][];
+    for (int c = fromChunk; c < toChunk; c++) {
       int from = c * chunkSize;
-      int to = Math.min(rows, from + chunkSize);
-      INDArray g = Nd4j.createFromArray(java.util.Arrays.copyOfRange(grad, from, to));
+      INDArray e = encoder.embed(all.slice(from, Math.min(all.size(), from + chunkSize)),
+          seed + c).castTo(DataType.DOUBLE);
+      for (int i = 0; i < e.rows(); i++) {
+        out[from - first + i] = e.getRow(i).toDoubleVector();
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Back-propagates dL/dE through chunks [fromChunk, toChunk), last chunk first, adding the
+   * parameter gradients into {@code sum}.
+   *
+   * @param grad dL/dE of the rows of those chunks, in row order (row 0 is the first chunk's first)
+   */
+  public static void accumulateChunks(TrainableEncoder encoder, TokenBatch all, double[][] grad,
+      int chunkSize, int fromChunk, int toChunk, long seed, Map<String, INDArray> sum) {
+    int first = fromChunk * chunkSize;
+    for (int c = toChunk - 1; c >= fromChunk; c--) {
+      int from = c * chunkSize;
+      int to = Math.min(all.size(), from + chunkSize);
+      INDArray g = Nd4j.createFromArray(java.util.Arrays.copyOfRange(grad, from - first,
+          to - first));
       encoder.accumulateGradients(all.slice(from, to), g, seed + c, sum);
     }
-    return new Step(result, sum);
   }
 }

@@ -35,7 +35,7 @@ public record EncoderConfig(
     double hiddenDropout,
     double attentionDropout,
     int outputDim,
-    List<Integer> matryoshkaDims) {
+    List<Integer> matryoshkaDims) implements java.io.Serializable {
 
   public EncoderConfig {
     matryoshkaDims = List.copyOf(matryoshkaDims);

@@ -9,7 +9,8 @@ package io.embedspark.tokenize;
  * @param lengths number of real tokens of each text, special tokens included
  * @param truncated whether each text was cut to fit the tokenizer's maximum length
  */
-public record TokenBatch(int size, int width, int[] ids, int[] lengths, boolean[] truncated) {
+public record TokenBatch(int size, int width, int[] ids, int[] lengths, boolean[] truncated)
+    implements java.io.Serializable {
 
   /** Row-major [N, T] mask: 1 for real tokens, 0 for padding. */
   public float[] mask() {

@@ -14,16 +14,16 @@ import java.util.List;
  * sequences tokenized in the layout queries, positives, negatives, and the duplicate keys taken
  * from the prompted texts (equal text, equal key).
  */
-final class ContrastiveBatcher {
+public final class ContrastiveBatcher {
   private final TextTokenizer tokenizer;
   private final TaskPrompts prompts;
 
-  ContrastiveBatcher(TextTokenizer tokenizer, TaskPrompts prompts) {
+  public ContrastiveBatcher(TextTokenizer tokenizer, TaskPrompts prompts) {
     this.tokenizer = tokenizer;
     this.prompts = prompts;
   }
 
-  ContrastiveTokens tokens(List<TrainingExample> batch) {
+  public ContrastiveTokens tokens(List<TrainingExample> batch) {
     int b = batch.size();
     List<String> texts = new ArrayList<>();
     long[] queryKeys = new long[b];

@@ -11,7 +11,7 @@ import io.embedspark.io.ImportOptions;
 import io.embedspark.io.ModelSources;
 import io.embedspark.io.PresetModels;
 import io.embedspark.io.ProjectionInit;
-import io.embedspark.train.SingleMachineTrainer;
+import io.embedspark.train.ContrastiveTrainer;
 import io.embedspark.train.TrainerConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,7 +73,7 @@ public final class DemoJob {
     Path runDir = o.workDir().resolve("train");
     log("training %d steps of %d pairs on %s (run directory %s)", o.trainSteps(),
         config.globalBatchSize(), o.sample().resolve("pairs/train.jsonl"), runDir);
-    return new SingleMachineTrainer(config, TaskPrompts.retrievalDefaults(), runDir,
+    return new ContrastiveTrainer(config, TaskPrompts.retrievalDefaults(), runDir,
         DataType.FLOAT, line -> log("%s", line)).train(bundle, pairs, o.trainSteps()).model();
   }
 

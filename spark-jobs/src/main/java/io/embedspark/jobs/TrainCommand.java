@@ -8,7 +8,7 @@ import io.embedspark.io.ImportOptions;
 import io.embedspark.io.ModelSources;
 import io.embedspark.io.PresetModels;
 import io.embedspark.io.ProjectionInit;
-import io.embedspark.train.SingleMachineTrainer;
+import io.embedspark.train.ContrastiveTrainer;
 import io.embedspark.train.TrainerConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,7 +87,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainerConfig config = new TrainerConfig(steps, batchSize, chunkSize, learningRate,
         warmupSteps >= 0 ? warmupSteps : Math.max(1, steps / 10), 0.1, weightDecay, 1.0,
         temperature, List.of(), !noDropout, checkpointEvery, seed);
-    CheckpointBundle trained = new SingleMachineTrainer(config, TaskPrompts.retrievalDefaults(),
+    CheckpointBundle trained = new ContrastiveTrainer(config, TaskPrompts.retrievalDefaults(),
         runDir, DataType.FLOAT, line -> DemoJob.log("%s", line)).train(start, rows, steps).model();
     trained.write(runDir.resolve("model"), true);
     DemoJob.log("trained model written to %s", runDir.resolve("model"));

@@ -4,6 +4,7 @@ import io.embedspark.data.TaskPrompts;
 import io.embedspark.data.TrainingExample;
 import io.embedspark.gradcache.ContrastiveTokens;
 import io.embedspark.gradcache.GradientCache;
+import io.embedspark.gradcache.GradientStep;
 import io.embedspark.gradcache.BackpropEngine;
 import io.embedspark.gradcache.TrainableEncoder;
 import io.embedspark.io.CheckpointBundle;
@@ -30,13 +31,14 @@ import java.util.stream.Collectors;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Trains an embedding model on one machine with the Gemini recipe's loss: each step draws a
- * contrastive batch, runs a gradient-cache step, clips, and takes an AdamW step on a warmup/decay
- * schedule. Writes a checkpoint every {@code checkpointEvery} steps and at the end, a progress
+ * Trains an embedding model with the Gemini recipe's loss: each step draws a contrastive batch,
+ * runs a gradient-cache step (on this machine, or spread over Spark executors by a
+ * {@link StepFactory} the Spark job supplies: the same chunks and seeds, so the same numbers),
+ * clips, and takes an AdamW step on a warmup/decay schedule. Writes a checkpoint every {@code checkpointEvery} steps and at the end, a progress
  * line and a {@code metrics.jsonl} line per step, and resumes from the newest checkpoint in its
  * run directory so that the resumed run is identical to an uninterrupted one.
  */
-public final class SingleMachineTrainer {
+public final class ContrastiveTrainer {
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;
   private static final double EPS = 1e-8;
@@ -45,14 +47,34 @@ public final class SingleMachineTrainer {
   private final Path runDir;
   private final DataType dtype;
   private final Consumer<String> progress;
+  private final StepFactory steps;
+  private final String origin;
 
-  public SingleMachineTrainer(TrainerConfig config, TaskPrompts prompts, Path runDir,
+  /** Makes the step computation for a run, given the driver's encoder and the loss. */
+  @FunctionalInterface
+  public interface StepFactory {
+    GradientStep create(TrainableEncoder encoder, MatryoshkaLoss loss, int chunkSize);
+  }
+
+  /** A trainer that computes every step on this machine. */
+  public ContrastiveTrainer(TrainerConfig config, TaskPrompts prompts, Path runDir,
       DataType dtype, Consumer<String> progress) {
+    this(config, prompts, runDir, dtype, progress, GradientCache::new, "train:single-machine");
+  }
+
+  /**
+   * @param steps how each step's gradients are computed
+   * @param origin recorded in checkpoints' provenance, e.g. {@code train:spark-global-batch}
+   */
+  public ContrastiveTrainer(TrainerConfig config, TaskPrompts prompts, Path runDir,
+      DataType dtype, Consumer<String> progress, StepFactory steps, String origin) {
     this.config = config;
     this.prompts = prompts;
     this.runDir = runDir;
     this.dtype = dtype;
     this.progress = progress;
+    this.steps = steps;
+    this.origin = origin;
   }
 
   /** The trained model and what every step of this invocation measured. */
@@ -102,7 +124,7 @@ public final class SingleMachineTrainer {
     private final ContrastiveBatcher batcher;
     private final BatchSampler sampler;
     private final CheckpointBundle start;
-    private final GradientCache cache;
+    private final GradientStep cache;
     private final LearningRateSchedule schedule;
     private double totalSeconds;
     private long stepsTimed;
@@ -117,7 +139,7 @@ public final class SingleMachineTrainer {
       List<Integer> dims = start.config().model().matryoshkaDims();
       List<Double> weights = config.matryoshkaWeights().isEmpty()
           ? Collections.nCopies(dims.size(), 1.0) : config.matryoshkaWeights();
-      this.cache = new GradientCache(graph, new MatryoshkaLoss(
+      this.cache = steps.create(graph, new MatryoshkaLoss(
           new GeminiNceLoss(config.temperature()), dims, weights), config.chunkSize());
       this.schedule = new LearningRateSchedule(config.learningRate(), config.warmupSteps(),
           config.steps(), config.finalLearningRateFraction());
@@ -127,7 +149,7 @@ public final class SingleMachineTrainer {
       long t0 = System.nanoTime();
       List<TrainingExample> batch = sampler.batch(step);
       ContrastiveTokens tokens = batcher.tokens(batch);
-      GradientCache.Step s = cache.step(tokens, config.seed() * 1_000_003L + step * 10_007L);
+      GradientStep.Step s = cache.step(tokens, config.seed() * 1_000_003L + step * 10_007L);
       double lr = schedule.at(step);
       double norm = GradientClipping.clip(s.gradients(), config.maxGradNorm());
       if (!Double.isFinite(s.loss().total().loss()) || !Double.isFinite(norm)) {
@@ -149,7 +171,7 @@ public final class SingleMachineTrainer {
     }
 
     CheckpointBundle snapshot(long step, int examples) {
-      Provenance p = Provenance.now("train:single-machine step " + step,
+      Provenance p = Provenance.now(origin + " step " + step,
           List.of(examples + " examples"), config.seed(), JsonFiles.MAPPER.valueToTree(config),
           null);
       return start.with(graph.parameters(), p);

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** The single-machine trainer on the bundled sample with the tiny preset. */
-class SingleMachineTrainerTest {
+class ContrastiveTrainerTest {
   private static final Path PAIRS = Path.of("../data/sample/pairs/train.jsonl");
   private static List<TrainingExample> data;
   private static CheckpointBundle start;
@@ -51,8 +51,8 @@ class SingleMachineTrainerTest {
     return new TrainerConfig(steps, 8, 5, lr, 2, 0.1, 0.01, 1.0, 0.05, List.of(), true, 3, 11L);
   }
 
-  private static SingleMachineTrainer trainer(TrainerConfig c, Path dir, List<String> log) {
-    return new SingleMachineTrainer(c, TaskPrompts.retrievalDefaults(), dir, DataType.FLOAT,
+  private static ContrastiveTrainer trainer(TrainerConfig c, Path dir, List<String> log) {
+    return new ContrastiveTrainer(c, TaskPrompts.retrievalDefaults(), dir, DataType.FLOAT,
         log::add);
   }
 
@@ -61,13 +61,13 @@ class SingleMachineTrainerTest {
       throws IOException {
     List<String> log = new ArrayList<>();
     TrainerConfig c = config(6, 2e-3);
-    SingleMachineTrainer.Result full = trainer(c, tmp.resolve("a"), log).train(start, data, 6);
+    ContrastiveTrainer.Result full = trainer(c, tmp.resolve("a"), log).train(start, data, 6);
 
     Path b = tmp.resolve("b");
     trainer(c, b, log).train(start, data, 5);
     // A crash after step 5, before its checkpoint became visible: only step 3's survives.
     AtomicDirectory.deleteRecursively(b.resolve("step-00000005"));
-    SingleMachineTrainer.Result resumed = trainer(c, b, log).train(start, data, 6);
+    ContrastiveTrainer.Result resumed = trainer(c, b, log).train(start, data, 6);
 
     assertEquals(List.of(4L, 5L, 6L), resumed.steps().stream().map(StepMetrics::step).toList(),
         "resumed from step 3's checkpoint");

@@ -1,0 +1,204 @@
+package io.embedspark.jobs.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.embedspark.data.JsonlTexts;
+import io.embedspark.data.TaskPrompts;
+import io.embedspark.data.TrainingData;
+import io.embedspark.data.TrainingExample;
+import io.embedspark.gradcache.BackpropEngine;
+import io.embedspark.gradcache.ContrastiveTokens;
+import io.embedspark.gradcache.GradientCache;
+import io.embedspark.gradcache.GradientStep;
+import io.embedspark.gradcache.TrainableEncoder;
+import io.embedspark.io.BundleConfig;
+import io.embedspark.io.CheckpointBundle;
+import io.embedspark.io.FloatTensor;
+import io.embedspark.io.Provenance;
+import io.embedspark.loss.GeminiNceLoss;
+import io.embedspark.loss.MatryoshkaLoss;
+import io.embedspark.model.EncoderConfig;
+import io.embedspark.model.EncoderPresets;
+import io.embedspark.model.ModelParameters;
+import io.embedspark.tokenize.TextTokenizer;
+import io.embedspark.tokenize.TokenizerJson;
+import io.embedspark.tokenize.WordPieceTrainer;
+import io.embedspark.train.ContrastiveBatcher;
+import io.embedspark.train.ContrastiveTrainer;
+import io.embedspark.train.TrainerConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One contrastive batch across two Spark executor threads (local[2]) against the single-machine
+ * gradient cache on the same batch: equal gradients in double precision, with dropout, for shard
+ * plans that split the chunks unevenly; negative controls for the two classic mistakes (dividing
+ * the summed gradients by the number of executors; drawing dropout seeds per shard instead of per
+ * global chunk). Then whole training runs: three steps on Spark equal three steps on one machine.
+ */
+class SparkGradientStepIT {
+  private static final Path PAIRS = Path.of("../data/sample/pairs/train.jsonl");
+  private static SparkSession spark;
+  private static JavaSparkContext jsc;
+  private static List<TrainingExample> data;
+  private static CheckpointBundle start;
+  private static ContrastiveTokens batch;
+
+  @BeforeAll
+  static void setUp() {
+    spark = SparkSession.builder().appName("SparkGradientStepIT").master("local[2]")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    data = TrainingData.readJsonl(PAIRS, new TrainingData.Fields("id", "section", "query",
+        "passage", "negatives"), "pairs").subList(0, 48);
+    List<String> vocab = new WordPieceTrainer(400, 1, false)
+        .train(JsonlTexts.texts(PAIRS, "query", "passage").subList(0, 400));
+    EncoderConfig config = EncoderPresets.tiny().withVocabSize(vocab.size());
+    start = new CheckpointBundle(BundleConfig.of(config, 24), spread(
+        ModelParameters.initialise(config, 3), config), TokenizerJson.wordPiece(vocab, false),
+        Provenance.now("init:tiny", List.of(), 3, null, null));
+    try (TextTokenizer t = start.tokenizer()) {
+      batch = new ContrastiveBatcher(t, TaskPrompts.retrievalDefaults())
+          .tokens(data.subList(0, 12));
+    }
+  }
+
+  @AfterAll
+  static void tearDown() {
+    spark.stop();
+  }
+
+  /** Weights spread wider than BERT's initialisation, so embeddings and gradients differ. */
+  private static ModelParameters spread(ModelParameters p, EncoderConfig config) {
+    Map<String, FloatTensor> t = new LinkedHashMap<>();
+    SplittableRandom r = new SplittableRandom(9);
+    for (Map.Entry<String, FloatTensor> e : p.tensors().entrySet()) {
+      float[] v = e.getValue().values().clone();
+      if (!e.getKey().contains("LayerNorm")) {
+        for (int i = 0; i < v.length; i++) {
+          v[i] = (float) r.nextGaussian(0, 0.2);
+        }
+      }
+      t.put(e.getKey(), new FloatTensor(e.getValue().shape(), v));
+    }
+    return ModelParameters.of(t, config, "spread");
+  }
+
+  private static MatryoshkaLoss loss() {
+    EncoderConfig c = start.config().model();
+    return new MatryoshkaLoss(new GeminiNceLoss(0.05), c.matryoshkaDims(),
+        java.util.Collections.nCopies(c.matryoshkaDims().size(), 1.0));
+  }
+
+  private static TrainableEncoder encoder() {
+    TrainableEncoder e = BackpropEngine.MANUAL.create(start.config().model(), DataType.DOUBLE,
+        true);
+    e.load(start.parameters());
+    return e;
+  }
+
+  private static double maxRelativeError(Map<String, INDArray> a, Map<String, INDArray> b) {
+    assertEquals(b.keySet(), a.keySet());
+    double global = 0;
+    for (INDArray g : b.values()) {
+      global = Math.max(global, g.amaxNumber().doubleValue());
+    }
+    double worst = 0;
+    for (String name : b.keySet()) {
+      double scale = b.get(name).amaxNumber().doubleValue();
+      double diff = a.get(name).sub(b.get(name)).amaxNumber().doubleValue();
+      worst = Math.max(worst, diff / (scale + 1e-4 * global));
+    }
+    return worst;
+  }
+
+  @Test
+  void aStepOnTwoExecutorsEqualsTheSingleMachineStep() {
+    int rows = batch.sequences().size();
+    GradientStep.Step local = new GradientCache(encoder(), loss(), 5).step(batch, 77L);
+    for (int shards : new int[] {2, 3}) {
+      GradientStep.Step spread = new SparkGradientStep(jsc, encoder(), loss(), 5, shards, true)
+          .step(batch, 77L);
+      assertEquals(local.loss().total().loss(), spread.loss().total().loss(), 1e-12);
+      double err = maxRelativeError(spread.gradients(), local.gradients());
+      System.out.printf("%d sequences in chunks of 5, %d shards: max relative error %.2e%n",
+          rows, shards, err);
+      assertTrue(err < 1e-9, shards + " shards: " + err);
+    }
+  }
+
+  @Test
+  void negativeControlsDividingByExecutorsOrDrawingSeedsPerShardAreDetected() {
+    GradientStep.Step local = new GradientCache(encoder(), loss(), 5).step(batch, 77L);
+    GradientStep.Step spread = new SparkGradientStep(jsc, encoder(), loss(), 5, 2, true)
+        .step(batch, 77L);
+    Map<String, INDArray> halved = new LinkedHashMap<>();
+    spread.gradients().forEach((k, v) -> halved.put(k, v.div(2)));
+    assertTrue(maxRelativeError(halved, local.gradients()) > 0.4,
+        "gradients averaged over executors are half the true ones");
+    // Each shard restarting the dropout seeds at its first chunk: different masks.
+    TrainableEncoder reseeded = encoder();
+    java.util.Map<String, INDArray> perShard = new java.util.HashMap<>();
+    SparkGradientStep plan = new SparkGradientStep(jsc, reseeded, loss(), 5, 2, true);
+    double[][] e = new double[batch.sequences().size()][];
+    int row = 0;
+    for (SparkGradientStep.Shard s : plan.plan(batch.sequences())) {
+      for (double[] v : GradientCache.embedChunks(reseeded, s.rows(), 5, 0,
+          s.toChunk() - s.fromChunk(), 77L)) {
+        e[row++] = v;
+      }
+    }
+    MatryoshkaLoss.Result r = loss().compute(
+        io.embedspark.gradcache.EmbeddingLayout.toBatch(batch, e));
+    double[][] g = io.embedspark.gradcache.EmbeddingLayout.toRows(batch, r.total());
+    for (SparkGradientStep.Shard s : plan.plan(batch.sequences())) {
+      int first = s.fromChunk() * 5;
+      GradientCache.accumulateChunks(reseeded, s.rows(), java.util.Arrays.copyOfRange(g, first,
+          first + s.rows().size()), 5, 0, s.toChunk() - s.fromChunk(), 77L, perShard);
+    }
+    assertTrue(maxRelativeError(perShard, local.gradients()) > 1e-3,
+        "dropout seeds restarted per shard change the gradients");
+  }
+
+  @Test
+  void threeTrainingStepsOnSparkEqualThreeOnOneMachine(@TempDir Path tmp) {
+    TrainerConfig c = new TrainerConfig(3, 8, 5, 2e-3, 1, 0.1, 0.01, 1.0, 0.05, List.of(), true,
+        3, 11L);
+    ContrastiveTrainer.Result local = new ContrastiveTrainer(c, TaskPrompts.retrievalDefaults(),
+        tmp.resolve("local"), DataType.DOUBLE, line -> { }).train(start, data, 3);
+    ContrastiveTrainer.Result distributed = new ContrastiveTrainer(c,
+        TaskPrompts.retrievalDefaults(), tmp.resolve("spark"), DataType.DOUBLE, line -> { },
+        (encoder, loss, chunk) -> new SparkGradientStep(jsc, encoder, loss, chunk, 2, true),
+        "train:spark-global-batch").train(start, data, 3);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(local.steps().get(i).loss(), distributed.steps().get(i).loss(), 1e-9,
+          "loss of step " + (i + 1));
+    }
+    double worst = 0;
+    double moved = 0;
+    for (String name : local.model().parameters().tensors().keySet()) {
+      float[] a = local.model().parameters().get(name).values();
+      float[] b = distributed.model().parameters().get(name).values();
+      float[] s = start.parameters().get(name).values();
+      for (int i = 0; i < a.length; i++) {
+        worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        moved = Math.max(moved, Math.abs(a[i] - s[i]));
+      }
+    }
+    assertTrue(worst < 1e-6, "parameters after three steps differ by " + worst);
+    assertTrue(moved > 1e-3, "training moved the parameters by " + moved);
+  }
+}
