@@ -35,7 +35,7 @@ public final class GradientCache implements GradientStep {
 
   static void checkChunkSize(int chunkSize) {
     if (chunkSize <= 0) {
-      throw new InvalidInputException("train.chunkSize = " + chunkSize + " must be positive");
+      throw new InvalidInputException("train.chunk_size = " + chunkSize + " must be positive");
     }
   }
 

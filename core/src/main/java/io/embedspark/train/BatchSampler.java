@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * cut into consecutive batches. A pure function of (seed, step), so a resumed run draws exactly
  * the batches an uninterrupted run would.
  */
-final class BatchSampler {
+final class BatchSampler implements BatchSource {
   private final List<TrainingExample> examples;
   private final int batchSize;
   private final long seed;
@@ -18,15 +18,15 @@ final class BatchSampler {
   BatchSampler(List<TrainingExample> examples, int batchSize, long seed) {
     if (examples.size() < batchSize) {
       throw new io.embedspark.error.InvalidInputException("the training data has "
-          + examples.size() + " examples, fewer than train.globalBatchSize = " + batchSize);
+          + examples.size() + " examples, fewer than train.global_batch_size = " + batchSize);
     }
     this.examples = examples;
     this.batchSize = batchSize;
     this.seed = seed;
   }
 
-  /** The examples of step {@code step} (counted from 1). */
-  List<TrainingExample> batch(long step) {
+  @Override
+  public List<TrainingExample> batch(long step) {
     long batchesPerEpoch = examples.size() / batchSize;
     long epoch = (step - 1) / batchesPerEpoch;
     int offset = (int) ((step - 1) % batchesPerEpoch) * batchSize;
@@ -36,6 +36,11 @@ final class BatchSampler {
       batch.add(examples.get(order[offset + i]));
     }
     return batch;
+  }
+
+  @Override
+  public int size() {
+    return examples.size();
   }
 
   private int[] permutation(long epoch) {

@@ -87,6 +87,14 @@ public final class ContrastiveTrainer {
    *     to run to the end. Lets tests interrupt a run.
    */
   public Result train(CheckpointBundle start, List<TrainingExample> data, long stopAfter) {
+    return train(start, BatchSource.of(data, config.globalBatchSize(), config.seed()), stopAfter);
+  }
+
+  /**
+   * Trains on the batches of {@code batches} (one dataset, or a mixture with task-homogeneous
+   * batches, {@link MixtureSampler}).
+   */
+  public Result train(CheckpointBundle start, BatchSource batches, long stopAfter) {
     Optional<Path> resume = TrainingCheckpoint.latest(runDir);
     CheckpointBundle model = start;
     AdamW adam = new AdamW(BETA1, BETA2, EPS, config.weightDecay());
@@ -105,11 +113,11 @@ public final class ContrastiveTrainer {
     List<StepMetrics> measured = new ArrayList<>();
     try (TextTokenizer tokenizer = model.tokenizer()) {
       Loop loop = new Loop(graph, adam, new ContrastiveBatcher(tokenizer, prompts),
-          new BatchSampler(data, config.globalBatchSize(), config.seed()), model);
+          batches, model);
       for (long step = done + 1; step <= Math.min(stopAfter, config.steps()); step++) {
         measured.add(loop.step(step));
         if (step % config.checkpointEvery() == 0 || step == config.steps() || step == stopAfter) {
-          model = loop.snapshot(step, data.size());
+          model = loop.snapshot(step, batches.size());
           TrainingCheckpoint.write(runDir, step, model, adam);
         }
       }
@@ -122,14 +130,14 @@ public final class ContrastiveTrainer {
     private final TrainableEncoder graph;
     private final AdamW adam;
     private final ContrastiveBatcher batcher;
-    private final BatchSampler sampler;
+    private final BatchSource sampler;
     private final CheckpointBundle start;
     private final GradientStep cache;
     private final LearningRateSchedule schedule;
     private double totalSeconds;
     private long stepsTimed;
 
-    Loop(TrainableEncoder graph, AdamW adam, ContrastiveBatcher batcher, BatchSampler sampler,
+    Loop(TrainableEncoder graph, AdamW adam, ContrastiveBatcher batcher, BatchSource sampler,
         CheckpointBundle start) {
       this.graph = graph;
       this.adam = adam;

@@ -33,16 +33,16 @@ public record TrainerConfig(int steps, int globalBatchSize, int chunkSize, doubl
       p.add("train.steps = " + steps + " must be positive");
     }
     if (globalBatchSize < 2) {
-      p.add("train.globalBatchSize = " + globalBatchSize + " must be at least 2");
+      p.add("train.global_batch_size = " + globalBatchSize + " must be at least 2");
     }
     if (chunkSize <= 0) {
-      p.add("train.chunkSize = " + chunkSize + " must be positive");
+      p.add("train.chunk_size = " + chunkSize + " must be positive");
     }
     if (checkpointEvery <= 0) {
-      p.add("train.checkpointEvery = " + checkpointEvery + " must be positive");
+      p.add("train.checkpoint_every = " + checkpointEvery + " must be positive");
     }
     if (warmupSteps < 0 || warmupSteps > steps) {
-      p.add("train.warmupSteps = " + warmupSteps + " must be in 0.." + steps);
+      p.add("train.warmup_steps = " + warmupSteps + " must be in 0.." + steps);
     }
     if (!p.isEmpty()) {
       throw new InvalidInputException(String.join("; ", p));

@@ -1,4 +1,4 @@
-package io.embedspark.jobs;
+package io.embedspark.jobs.train;
 
 import io.embedspark.data.TrainingData;
 import io.embedspark.data.TrainingExample;
@@ -15,15 +15,15 @@ import org.apache.spark.sql.SparkSession;
  * {@link TrainingExample}s on the driver. Missing columns and empty texts fail naming the column,
  * the path and the row.
  */
-final class TrainingRows {
+public final class TrainingRows {
   private TrainingRows() {}
 
   /** The format of a path: {@code parquet} for *.parquet, else {@code json}. */
-  static String formatOf(String path) {
+  public static String formatOf(String path) {
     return path.endsWith(".parquet") || path.endsWith(".parquet/") ? "parquet" : "json";
   }
 
-  static List<TrainingExample> read(SparkSession spark, String path, String format,
+  public static List<TrainingExample> read(SparkSession spark, String path, String format,
       TrainingData.Fields f, String defaultTask) {
     Dataset<Row> rows = spark.read().format(format).load(path);
     List<String> columns = Arrays.asList(rows.columns());

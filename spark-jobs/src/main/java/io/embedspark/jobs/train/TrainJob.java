@@ -1,0 +1,92 @@
+package io.embedspark.jobs.train;
+
+import io.embedspark.data.TaskPrompts;
+import io.embedspark.data.TrainingExample;
+import io.embedspark.io.CheckpointBundle;
+import io.embedspark.io.ImportOptions;
+import io.embedspark.io.ModelSources;
+import io.embedspark.io.PresetModels;
+import io.embedspark.io.ProjectionInit;
+import io.embedspark.train.BatchSource;
+import io.embedspark.train.ContrastiveTrainer;
+import io.embedspark.train.MixtureSampler;
+import io.embedspark.train.TrainerConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Trains an embedding model with the Gemini recipe on Spark: the pre-finetune stage (one dataset
+ * of (title, passage) pairs, large batches) or the finetune stage (a mixture of datasets with
+ * sampling weights, each batch from one dataset, hard negatives), from a preset, an imported
+ * checkpoint or the pre-finetuned bundle. In {@code global-batch} mode every step is one
+ * contrastive batch across the executors ({@link SparkGradientStep}); {@code local} runs the
+ * steps on the driver. Checkpoints, {@code metrics.jsonl} and the final bundle go to the run
+ * directory; a rerun resumes from its newest checkpoint.
+ */
+public final class TrainJob {
+  private final SparkSession spark;
+  private final TrainJobConfig config;
+  private final Consumer<String> progress;
+
+  public TrainJob(SparkSession spark, TrainJobConfig config, Consumer<String> progress) {
+    this.spark = spark;
+    this.config = config;
+    this.progress = progress;
+  }
+
+  /** Trains and returns the final bundle, also written to {@code <run_dir>/model}. */
+  public CheckpointBundle run() {
+    TrainerConfig trainer = config.trainerConfig();
+    List<MixtureSampler.Dataset> datasets = new ArrayList<>();
+    List<TrainingExample> all = new ArrayList<>();
+    for (TrainJobConfig.Dataset d : config.datasets()) {
+      List<TrainingExample> rows = TrainingRows.read(spark, d.path(),
+          d.format().equals("jsonl") ? "json" : "parquet", d.fields().toFields(), d.task());
+      progress.accept(String.format("dataset %s: %d rows from %s (weight %s)", d.name(),
+          rows.size(), d.path(), d.weight()));
+      datasets.add(new MixtureSampler.Dataset(d.name(), rows, d.weight()));
+      all.addAll(rows);
+    }
+    BatchSource batches = datasets.size() == 1
+        ? BatchSource.of(datasets.get(0).examples(), trainer.globalBatchSize(), trainer.seed())
+        : new MixtureSampler(datasets, trainer.globalBatchSize(), trainer.seed());
+    CheckpointBundle start = startModel(all);
+    Path runDir = Path.of(config.runDir());
+    int shards = config.distributed().shards() > 0 ? config.distributed().shards()
+        : spark.sparkContext().defaultParallelism();
+    ContrastiveTrainer.StepFactory steps = config.distributed().mode().equals("local")
+        ? io.embedspark.gradcache.GradientCache::new
+        : (encoder, loss, chunk) -> new SparkGradientStep(
+            JavaSparkContext.fromSparkContext(spark.sparkContext()), encoder, loss, chunk,
+            shards, trainer.dropout());
+    progress.accept(String.format("%s: %d steps of %d examples, %s mode%s, run directory %s",
+        config.stage(), trainer.steps(), trainer.globalBatchSize(), config.distributed().mode(),
+        config.distributed().mode().equals("local") ? "" : " over " + shards + " shards",
+        runDir));
+    CheckpointBundle trained = new ContrastiveTrainer(trainer, TaskPrompts.retrievalDefaults(),
+        runDir, DataType.FLOAT, progress, steps, "train:" + config.stage() + ":"
+        + config.distributed().mode()).train(start, batches, trainer.steps()).model();
+    trained.write(runDir.resolve("model"), true);
+    progress.accept("trained model written to " + runDir.resolve("model"));
+    return trained;
+  }
+
+  private CheckpointBundle startModel(List<TrainingExample> rows) {
+    if (!PresetModels.isPreset(config.model())) {
+      return ModelSources.open(config.model(), new ImportOptions(0, List.of(),
+          config.tokenizer().maxLength(), ProjectionInit.RANDOM, config.train().seed()));
+    }
+    List<String> corpus = new ArrayList<>();
+    for (TrainingExample e : rows) {
+      corpus.add(e.query());
+      corpus.add(e.positive());
+    }
+    return PresetModels.initialise(config.model(), corpus, config.tokenizer().vocabSize(),
+        config.tokenizer().maxLength(), config.train().seed(), config.datasets().get(0).path());
+  }
+}

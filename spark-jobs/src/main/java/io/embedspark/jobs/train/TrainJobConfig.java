@@ -1,0 +1,159 @@
+package io.embedspark.jobs.train;
+
+import io.embedspark.data.TrainingData;
+import io.embedspark.error.InvalidInputException;
+import io.embedspark.train.TrainerConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code train} job's settings, as in {@code conf/prefinetune.yaml} and
+ * {@code conf/finetune.yaml} (every key is documented there). Missing keys take the defaults
+ * below; bad values are reported with their dotted keys.
+ *
+ * @param stage {@code prefinetune} or {@code finetune}, recorded in checkpoints' provenance
+ * @param model where training starts: a preset ({@code tiny}, {@code small}, {@code base}), a
+ *     checkpoint bundle (the pre-finetuned model, for the finetune stage), {@code mbert}, or a
+ *     Hugging Face / sentence-transformers / TensorFlow checkpoint
+ * @param runDir checkpoints, {@code metrics.jsonl} and the final bundle ({@code model/})
+ * @param datasets one dataset, or a mixture: each batch comes from one dataset
+ * @param tokenizer vocabulary and length for presets (and the length for imports)
+ * @param train optimisation settings
+ * @param distributed where the steps run
+ */
+public record TrainJobConfig(String stage, String model, String runDir, List<Dataset> datasets,
+    Tokenizer tokenizer, Train train, Distributed distributed) {
+
+  /**
+   * @param name names the dataset in messages and logs
+   * @param path JSON lines or Parquet, any Hadoop file system
+   * @param format {@code jsonl} or {@code parquet}; default from the extension
+   * @param weight sampling weight in the mixture
+   * @param task prompt task of rows without a task column ({@code TaskPrompts})
+   * @param fields column names
+   */
+  public record Dataset(String name, String path, String format, Double weight, String task,
+      Fields fields) {}
+
+  /** Column names of a dataset's rows. */
+  public record Fields(String id, String task, String query, String positive, String negatives) {
+    TrainingData.Fields toFields() {
+      return new TrainingData.Fields(id, task, query, positive, negatives);
+    }
+  }
+
+  /** @param vocabSize WordPiece vocabulary trained for a preset; maxLength tokens per text */
+  public record Tokenizer(Integer vocabSize, Integer maxLength) {}
+
+  /** Optimisation settings; see {@link TrainerConfig}. */
+  public record Train(Integer steps, Integer globalBatchSize, Integer chunkSize,
+      Double learningRate, Integer warmupSteps, Double finalLearningRateFraction,
+      Double weightDecay, Double maxGradNorm, Double temperature, List<Double> matryoshkaWeights,
+      Boolean dropout, Integer checkpointEvery, Long seed) {}
+
+  /**
+   * @param mode {@code global-batch} (one contrastive batch across executors, the default) or
+   *     {@code local} (every step on the driver)
+   * @param shards Spark tasks per pass of a global-batch step; 0 for Spark's default parallelism
+   */
+  public record Distributed(String mode, Integer shards) {}
+
+  public static final List<String> MODES = List.of("global-batch", "local");
+
+  public TrainJobConfig {
+    List<String> p = new ArrayList<>();
+    stage = stage == null ? "prefinetune" : stage.toLowerCase(Locale.ROOT);
+    if (!List.of("prefinetune", "finetune").contains(stage)) {
+      p.add("stage = '" + stage + "' must be prefinetune or finetune");
+    }
+    if (model == null || model.isBlank()) {
+      p.add("model must name a preset, a bundle or a checkpoint");
+    }
+    runDir = runDir == null || runDir.isBlank() ? "runs/" + stage : runDir;
+    datasets = datasets == null ? List.of() : datasets;
+    List<Dataset> resolved = new ArrayList<>();
+    for (int i = 0; i < datasets.size(); i++) {
+      Dataset d = datasets.get(i);
+      String key = "datasets[" + i + "]";
+      if (d == null || d.path() == null || d.path().isBlank()) {
+        p.add(key + ".path must name the rows");
+        continue;
+      }
+      String format = d.format() != null ? d.format().toLowerCase(Locale.ROOT)
+          : d.path().replaceAll("/+$", "").endsWith(".parquet") ? "parquet" : "jsonl";
+      if (!List.of("jsonl", "parquet").contains(format)) {
+        p.add(key + ".format = '" + format + "' must be jsonl or parquet");
+      }
+      double weight = d.weight() == null ? 1.0 : d.weight();
+      if (!(weight > 0) || Double.isInfinite(weight)) {
+        p.add(key + ".weight = " + weight + " must be positive");
+      }
+      Fields f = d.fields() == null ? new Fields(null, null, null, null, null) : d.fields();
+      resolved.add(new Dataset(d.name() == null ? "dataset" + i : d.name(), d.path(), format,
+          weight, d.task() == null ? "default" : d.task(), new Fields(or(f.id(), "id"),
+          or(f.task(), "task"), or(f.query(), "query"), or(f.positive(), "positive"),
+          or(f.negatives(), "negatives"))));
+    }
+    datasets = List.copyOf(resolved);
+    if (datasets.isEmpty() && p.stream().noneMatch(x -> x.startsWith("datasets["))) {
+      p.add("datasets must list at least one dataset");
+    }
+    tokenizer = tokenizer == null ? new Tokenizer(null, null) : tokenizer;
+    tokenizer = new Tokenizer(or(tokenizer.vocabSize(), 8000), or(tokenizer.maxLength(), 64));
+    train = train == null ? new Train(null, null, null, null, null, null, null, null, null, null,
+        null, null, null) : train;
+    int steps = or(train.steps(), 100);
+    train = new Train(steps, or(train.globalBatchSize(), 32), or(train.chunkSize(), 32),
+        or(train.learningRate(), 1e-3), or(train.warmupSteps(), Math.max(1, steps / 10)),
+        or(train.finalLearningRateFraction(), 0.1), or(train.weightDecay(), 0.01),
+        or(train.maxGradNorm(), 1.0), or(train.temperature(), 0.05),
+        train.matryoshkaWeights() == null ? List.of() : train.matryoshkaWeights(),
+        train.dropout() == null || train.dropout(), or(train.checkpointEvery(), 50),
+        train.seed() == null ? 42L : train.seed());
+    distributed = distributed == null ? new Distributed(null, null) : distributed;
+    distributed = new Distributed(distributed.mode() == null ? "global-batch"
+        : distributed.mode().toLowerCase(Locale.ROOT), or(distributed.shards(), 0));
+    if (!MODES.contains(distributed.mode())) {
+      p.add("distributed.mode = '" + distributed.mode() + "' must be one of "
+          + String.join(", ", MODES));
+    }
+    if (distributed.shards() < 0) {
+      p.add("distributed.shards = " + distributed.shards() + " must be 0 or positive");
+    }
+    try {
+      new TrainerConfig(train.steps(), train.globalBatchSize(), train.chunkSize(),
+          train.learningRate(), train.warmupSteps(), train.finalLearningRateFraction(),
+          train.weightDecay(), train.maxGradNorm(), train.temperature(),
+          train.matryoshkaWeights(), train.dropout(), train.checkpointEvery(), train.seed());
+    } catch (InvalidInputException e) {
+      p.add(e.getMessage());
+    }
+    if (tokenizer.maxLength() <= 2) {
+      p.add("tokenizer.max_length = " + tokenizer.maxLength() + " must be more than 2");
+    }
+    if (!p.isEmpty()) {
+      throw new InvalidInputException(String.join("; ", p));
+    }
+  }
+
+  /** The optimisation settings; their own checks name {@code train.*} keys. */
+  public TrainerConfig trainerConfig() {
+    Train t = train;
+    return new TrainerConfig(t.steps(), t.globalBatchSize(), t.chunkSize(), t.learningRate(),
+        t.warmupSteps(), t.finalLearningRateFraction(), t.weightDecay(), t.maxGradNorm(),
+        t.temperature(), t.matryoshkaWeights(), t.dropout(), t.checkpointEvery(), t.seed());
+  }
+
+  private static String or(String v, String d) {
+    return v == null || v.isBlank() ? d : v;
+  }
+
+  private static int or(Integer v, int d) {
+    return v == null ? d : v;
+  }
+
+  private static double or(Double v, double d) {
+    return v == null ? d : v;
+  }
+}
