@@ -14,7 +14,7 @@ import io.embedspark.tokenize.TokenBatch;
  * @param positiveKeys equal keys mark equal positive texts
  */
 public record ContrastiveTokens(TokenBatch sequences, int[] negativeCounts, long[] queryKeys,
-    long[] positiveKeys) {
+    long[] positiveKeys) implements java.io.Serializable {
 
   public ContrastiveTokens {
     int b = negativeCounts.length;

@@ -16,12 +16,7 @@ import io.embedspark.optim.AdamW;
 import io.embedspark.optim.GradientClipping;
 import io.embedspark.optim.LearningRateSchedule;
 import io.embedspark.tokenize.TextTokenizer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -97,7 +92,7 @@ public final class ContrastiveTrainer {
   public Result train(CheckpointBundle start, BatchSource batches, long stopAfter) {
     Optional<Path> resume = TrainingCheckpoint.latest(runDir);
     CheckpointBundle model = start;
-    AdamW adam = new AdamW(BETA1, BETA2, EPS, config.weightDecay());
+    AdamW adam = optimizer(config);
     long done = 0;
     if (resume.isPresent()) {
       TrainingCheckpoint.Loaded c = TrainingCheckpoint.read(resume.get(), dtype);
@@ -106,7 +101,7 @@ public final class ContrastiveTrainer {
       done = c.step();
       progress.accept("resuming from " + resume.get() + " at step " + done);
     }
-    truncateMetrics(done);
+    new MetricsLog(runDir).truncateAfter(done);
     TrainableEncoder graph = BackpropEngine.MANUAL.create(model.config().model(), dtype,
         config.dropout());
     graph.load(model.parameters());
@@ -123,6 +118,24 @@ public final class ContrastiveTrainer {
       }
     }
     return new Result(model, measured);
+  }
+
+  /** The optimiser every trainer uses: AdamW with beta 0.9 / 0.999, eps 1e-8. */
+  public static AdamW optimizer(TrainerConfig config) {
+    return new AdamW(BETA1, BETA2, EPS, config.weightDecay());
+  }
+
+  /** The Gemini NCE loss summed over the model's Matryoshka dims with the configured weights. */
+  public static MatryoshkaLoss loss(TrainerConfig config, io.embedspark.model.EncoderConfig model) {
+    List<Integer> dims = model.matryoshkaDims();
+    List<Double> weights = config.matryoshkaWeights().isEmpty()
+        ? Collections.nCopies(dims.size(), 1.0) : config.matryoshkaWeights();
+    return new MatryoshkaLoss(new GeminiNceLoss(config.temperature()), dims, weights);
+  }
+
+  /** The seed of the dropout masks of a batch (chunk c of it adds c). */
+  public static long dropoutSeed(TrainerConfig config, long batchIndex) {
+    return config.seed() * 1_000_003L + batchIndex * 10_007L;
   }
 
   /** The state of a run between steps. */
@@ -144,11 +157,8 @@ public final class ContrastiveTrainer {
       this.batcher = batcher;
       this.sampler = sampler;
       this.start = start;
-      List<Integer> dims = start.config().model().matryoshkaDims();
-      List<Double> weights = config.matryoshkaWeights().isEmpty()
-          ? Collections.nCopies(dims.size(), 1.0) : config.matryoshkaWeights();
-      this.cache = steps.create(graph, new MatryoshkaLoss(
-          new GeminiNceLoss(config.temperature()), dims, weights), config.chunkSize());
+      this.cache = steps.create(graph, loss(config, start.config().model()),
+          config.chunkSize());
       this.schedule = new LearningRateSchedule(config.learningRate(), config.warmupSteps(),
           config.steps(), config.finalLearningRateFraction());
     }
@@ -157,7 +167,7 @@ public final class ContrastiveTrainer {
       long t0 = System.nanoTime();
       List<TrainingExample> batch = sampler.batch(step);
       ContrastiveTokens tokens = batcher.tokens(batch);
-      GradientStep.Step s = cache.step(tokens, config.seed() * 1_000_003L + step * 10_007L);
+      GradientStep.Step s = cache.step(tokens, dropoutSeed(config, step));
       double lr = schedule.at(step);
       double norm = GradientClipping.clip(s.gradients(), config.maxGradNorm());
       if (!Double.isFinite(s.loss().total().loss()) || !Double.isFinite(norm)) {
@@ -174,7 +184,7 @@ public final class ContrastiveTrainer {
           batch.size() / seconds, tokens.sequences().realTokens() / seconds, seconds);
       progress.accept(m.progressLine(config.steps(), start.config().model().matryoshkaDims(),
           totalSeconds / stepsTimed));
-      appendMetrics(m);
+      new MetricsLog(runDir).append(m);
       return m;
     }
 
@@ -183,41 +193,6 @@ public final class ContrastiveTrainer {
           List.of(examples + " examples"), config.seed(), JsonFiles.MAPPER.valueToTree(config),
           null);
       return start.with(graph.parameters(), p);
-    }
-  }
-
-  private Path metricsFile() {
-    return runDir.resolve("metrics.jsonl");
-  }
-
-  private void appendMetrics(StepMetrics m) {
-    try {
-      Files.createDirectories(runDir);
-      Files.writeString(metricsFile(), JsonFiles.MAPPER.writer().without(
-          com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(m) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Drops metrics of steps after the checkpoint a run resumes from (they will be redone). */
-  private void truncateMetrics(long lastKept) {
-    Path f = metricsFile();
-    if (!Files.exists(f)) {
-      return;
-    }
-    try {
-      List<String> kept = new ArrayList<>();
-      for (String line : Files.readAllLines(f)) {
-        if (!line.isBlank() && JsonFiles.MAPPER.readTree(line).path("step").asLong() <= lastKept) {
-          kept.add(line);
-        }
-      }
-      Files.write(f, kept);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

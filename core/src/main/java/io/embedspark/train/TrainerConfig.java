@@ -24,7 +24,7 @@ import java.util.List;
 public record TrainerConfig(int steps, int globalBatchSize, int chunkSize, double learningRate,
     int warmupSteps, double finalLearningRateFraction, double weightDecay, double maxGradNorm,
     double temperature, List<Double> matryoshkaWeights, boolean dropout, int checkpointEvery,
-    long seed) {
+    long seed) implements java.io.Serializable {
 
   public TrainerConfig {
     matryoshkaWeights = List.copyOf(matryoshkaWeights);

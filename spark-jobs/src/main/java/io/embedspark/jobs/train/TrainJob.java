@@ -24,8 +24,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * of (title, passage) pairs, large batches) or the finetune stage (a mixture of datasets with
  * sampling weights, each batch from one dataset, hard negatives), from a preset, an imported
  * checkpoint or the pre-finetuned bundle. In {@code global-batch} mode every step is one
- * contrastive batch across the executors ({@link SparkGradientStep}); {@code local} runs the
- * steps on the driver. Checkpoints, {@code metrics.jsonl} and the final bundle go to the run
+ * contrastive batch across the executors ({@link SparkGradientStep}); in
+ * {@code parameter-averaging} mode executors take local steps and average
+ * ({@link ParameterAveragingTrainer}); {@code local} runs the steps on the driver. Checkpoints, {@code metrics.jsonl} and the final bundle go to the run
  * directory; a rerun resumes from its newest checkpoint.
  */
 public final class TrainJob {
@@ -68,9 +69,13 @@ public final class TrainJob {
         config.stage(), trainer.steps(), trainer.globalBatchSize(), config.distributed().mode(),
         config.distributed().mode().equals("local") ? "" : " over " + shards + " shards",
         runDir));
-    CheckpointBundle trained = new ContrastiveTrainer(trainer, TaskPrompts.retrievalDefaults(),
-        runDir, DataType.FLOAT, progress, steps, "train:" + config.stage() + ":"
-        + config.distributed().mode()).train(start, batches, trainer.steps()).model();
+    CheckpointBundle trained = config.distributed().mode().equals("parameter-averaging")
+        ? new ParameterAveragingTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+            trainer, TaskPrompts.retrievalDefaults(), runDir, DataType.FLOAT, progress, shards,
+            config.distributed().averagingSteps()).train(start, batches, trainer.steps()).model()
+        : new ContrastiveTrainer(trainer, TaskPrompts.retrievalDefaults(), runDir,
+            DataType.FLOAT, progress, steps, "train:" + config.stage() + ":"
+            + config.distributed().mode()).train(start, batches, trainer.steps()).model();
     trained.write(runDir.resolve("model"), true);
     progress.accept("trained model written to " + runDir.resolve("model"));
     return trained;

@@ -53,13 +53,17 @@ public record TrainJobConfig(String stage, String model, String runDir, List<Dat
       Boolean dropout, Integer checkpointEvery, Long seed) {}
 
   /**
-   * @param mode {@code global-batch} (one contrastive batch across executors, the default) or
-   *     {@code local} (every step on the driver)
-   * @param shards Spark tasks per pass of a global-batch step; 0 for Spark's default parallelism
+   * @param mode {@code global-batch} (one contrastive batch across executors, the default),
+   *     {@code parameter-averaging} (local steps per executor, then averaging) or {@code local}
+   *     (every step on the driver)
+   * @param shards Spark tasks per pass of a global-batch step, or replicas of parameter
+   *     averaging; 0 for Spark's default parallelism
+   * @param averagingSteps local steps per executor between averagings (parameter averaging)
    */
-  public record Distributed(String mode, Integer shards) {}
+  public record Distributed(String mode, Integer shards, Integer averagingSteps) {}
 
-  public static final List<String> MODES = List.of("global-batch", "local");
+  public static final List<String> MODES = List.of("global-batch", "parameter-averaging",
+      "local");
 
   public TrainJobConfig {
     List<String> p = new ArrayList<>();
@@ -111,9 +115,14 @@ public record TrainJobConfig(String stage, String model, String runDir, List<Dat
         train.matryoshkaWeights() == null ? List.of() : train.matryoshkaWeights(),
         train.dropout() == null || train.dropout(), or(train.checkpointEvery(), 50),
         train.seed() == null ? 42L : train.seed());
-    distributed = distributed == null ? new Distributed(null, null) : distributed;
+    distributed = distributed == null ? new Distributed(null, null, null) : distributed;
     distributed = new Distributed(distributed.mode() == null ? "global-batch"
-        : distributed.mode().toLowerCase(Locale.ROOT), or(distributed.shards(), 0));
+        : distributed.mode().toLowerCase(Locale.ROOT), or(distributed.shards(), 0),
+        or(distributed.averagingSteps(), 4));
+    if (distributed.averagingSteps() <= 0) {
+      p.add("distributed.averaging_steps = " + distributed.averagingSteps()
+          + " must be positive");
+    }
     if (!MODES.contains(distributed.mode())) {
       p.add("distributed.mode = '" + distributed.mode() + "' must be one of "
           + String.join(", ", MODES));
