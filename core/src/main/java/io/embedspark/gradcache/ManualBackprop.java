@@ -138,8 +138,7 @@ public final class ManualBackprop implements TrainableEncoder {
   /** Runs the forward pass, keeping activations; returns the unit embeddings (a buffer view). */
   private INDArray forward(TokenBatch chunk, long seed) {
     NativeThreads.ensureConfigured();
-    lastChunk = chunk;
-    lastSeed = seed;
+    lastChunk = null; // set again only once the activations are complete
     int n = chunk.size();
     int t = chunk.width();
     long rows = (long) n * t;
@@ -171,7 +170,10 @@ public final class ManualBackprop implements TrainableEncoder {
     INDArray inverseNorm = s.get("inverseNorm", n, 1);
     inverseNorm.assign(Transforms.pow(projected.mul(projected).sum(true, 1).addi(NORM_EPS),
         -0.5, false));
-    return projected.muliColumnVector(inverseNorm);
+    projected.muliColumnVector(inverseNorm);
+    lastChunk = chunk;
+    lastSeed = seed;
+    return projected;
   }
 
   /** The input of layer {@code i} ({@code i = numLayers}: the last layer's output). */

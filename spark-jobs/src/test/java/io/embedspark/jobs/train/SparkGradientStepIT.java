@@ -174,6 +174,67 @@ class SparkGradientStepIT {
   }
 
   @Test
+  void aTaskKilledOnItsFirstAttemptIsRetriedWithTheSameResult() {
+    GradientStep.Step local = new GradientCache(encoder(), loss(), 5).step(batch, 77L);
+    java.util.concurrent.atomic.AtomicInteger killed = new java.util.concurrent.atomic
+        .AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic
+        .AtomicBoolean(true);
+    org.apache.spark.scheduler.SparkListener killer = new org.apache.spark.scheduler
+        .SparkListener() {
+      @Override
+      public void onTaskStart(org.apache.spark.scheduler.SparkListenerTaskStart start) {
+        if (start.taskInfo().attemptNumber() == 0 && armed.getAndSet(false)) {
+          spark.sparkContext().killTaskAttempt(start.taskInfo().taskId(), true,
+              "fault injected by the test");
+        }
+      }
+
+      @Override
+      public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+        if (end.reason() instanceof org.apache.spark.TaskKilled) {
+          killed.incrementAndGet();
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(killer);
+    GradientStep.Step retried;
+    try {
+      retried = new SparkGradientStep(jsc, encoder(), loss(), 5, 2, true).step(batch, 77L);
+    } finally {
+      spark.sparkContext().removeSparkListener(killer);
+    }
+    assertTrue(killed.get() >= 1, "a task attempt was killed");
+    double err = maxRelativeError(retried.gradients(), local.gradients());
+    assertTrue(err < 1e-9, "the retried step equals the single-machine step: " + err);
+  }
+
+  @Test
+  void aDriverStoppedMidRunResumesToTheSameParameters(@TempDir Path tmp)
+      throws java.io.IOException {
+    TrainerConfig c = new TrainerConfig(4, 8, 5, 2e-3, 1, 0.1, 0.01, 1.0, 0.05, List.of(), true,
+        2, 11L);
+    ContrastiveTrainer.StepFactory spread = (encoder, loss, chunk) -> new SparkGradientStep(jsc,
+        encoder, loss, chunk, 2, true);
+    ContrastiveTrainer.Result full = new ContrastiveTrainer(c, TaskPrompts.retrievalDefaults(),
+        tmp.resolve("full"), DataType.FLOAT, line -> { }, spread, "test").train(start, data, 4);
+    Path run = tmp.resolve("killed");
+    new ContrastiveTrainer(c, TaskPrompts.retrievalDefaults(), run, DataType.FLOAT, line -> { },
+        spread, "test").train(start, data, 3);
+    // The driver died after step 3, before that step's checkpoint became visible.
+    io.embedspark.io.AtomicDirectory.deleteRecursively(run.resolve("step-00000003"));
+    ContrastiveTrainer.Result resumed = new ContrastiveTrainer(c,
+        TaskPrompts.retrievalDefaults(), run, DataType.FLOAT, line -> { }, spread, "test")
+        .train(start, data, 4);
+    assertEquals(List.of(3L, 4L), resumed.steps().stream().map(s -> s.step()).toList());
+    for (String name : full.model().parameters().tensors().keySet()) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(
+          full.model().parameters().get(name).values(),
+          resumed.model().parameters().get(name).values(), name);
+    }
+  }
+
+  @Test
   void threeTrainingStepsOnSparkEqualThreeOnOneMachine(@TempDir Path tmp) {
     TrainerConfig c = new TrainerConfig(3, 8, 5, 2e-3, 1, 0.1, 0.01, 1.0, 0.05, List.of(), true,
         3, 11L);
