@@ -14,4 +14,7 @@ public interface GradientStep {
 
   /** The step for {@code batch}; chunk c of the batch draws its dropout masks from seed + c. */
   Step step(ContrastiveTokens batch, long seed);
+
+  /** Tells the computation which training step comes next, for progress reporting. */
+  default void beginStep(long step) {}
 }

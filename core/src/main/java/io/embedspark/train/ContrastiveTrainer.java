@@ -117,7 +117,14 @@ public final class ContrastiveTrainer {
         }
       }
     }
+    writeLossCurve(runDir, model);
     return new Result(model, measured);
+  }
+
+  /** Draws {@code loss-curve.png} in the run directory from its whole metrics log. */
+  public static void writeLossCurve(Path runDir, CheckpointBundle model) {
+    LossCurve.write(new MetricsLog(runDir).read(), model.config().model().matryoshkaDims(),
+        "training loss, " + runDir, runDir.resolve("loss-curve.png"));
   }
 
   /** The optimiser every trainer uses: AdamW with beta 0.9 / 0.999, eps 1e-8. */
@@ -167,6 +174,7 @@ public final class ContrastiveTrainer {
       long t0 = System.nanoTime();
       List<TrainingExample> batch = sampler.batch(step);
       ContrastiveTokens tokens = batcher.tokens(batch);
+      cache.beginStep(step);
       GradientStep.Step s = cache.step(tokens, dropoutSeed(config, step));
       double lr = schedule.at(step);
       double norm = GradientClipping.clip(s.gradients(), config.maxGradNorm());

@@ -70,6 +70,10 @@ class TrainCommandIT {
         pre.provenance().origin());
     assertTrue(Files.isDirectory(tmp.resolve("pre/step-00000002")), "checkpoint at step 2");
     assertTrue(Files.exists(tmp.resolve("pre/metrics.jsonl")));
+    byte[] png = Files.readAllBytes(tmp.resolve("pre/loss-curve.png"));
+    assertEquals((byte) 0x89, png[0]);
+    assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII),
+        "a PNG loss curve");
 
     Path stage2 = config(tmp, "stage: finetune\nmodel: " + tmp.resolve("pre/model") + "\n"
         + "run_dir: " + tmp.resolve("fine") + "\n"

@@ -141,6 +141,8 @@ public final class ParameterAveragingTrainer {
           }
           rounds.add(new ShardRound(s, shardBatches, seeds, rates));
         }
+        jsc.setJobDescription(String.format("embedspark train: local steps %d-%d on %d replicas",
+            done + 1, done + k, shards));
         ShardResult sum = round(driver, adam, rounds, version++);
         applyAverage(driver, adam, sum, done + k);
         done += k;
@@ -164,6 +166,7 @@ public final class ParameterAveragingTrainer {
         }
       }
     }
+    ContrastiveTrainer.writeLossCurve(runDir, model);
     return new ContrastiveTrainer.Result(model, measured);
   }
 

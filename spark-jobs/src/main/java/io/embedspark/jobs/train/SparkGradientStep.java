@@ -39,6 +39,7 @@ public final class SparkGradientStep implements GradientStep {
   private final boolean dropout;
   private final String run = UUID.randomUUID().toString();
   private long version;
+  private long stepNumber;
 
   /**
    * @param driver the driver's encoder: its parameters are broadcast at every step
@@ -65,6 +66,11 @@ public final class SparkGradientStep implements GradientStep {
   }
 
   @Override
+  public void beginStep(long step) {
+    stepNumber = step;
+  }
+
+  @Override
   public Step step(ContrastiveTokens batch, long seed) {
     TokenBatch all = batch.sequences();
     List<Shard> plan = plan(all);
@@ -72,6 +78,8 @@ public final class SparkGradientStep implements GradientStep {
     try {
       Context ctx = new Context(run, driver.config(), driver.dtype(), dropout, chunkSize, seed,
           params);
+      jsc.setJobDescription("embedspark train step " + stepNumber + ": embed pass, "
+          + plan.size() + " shards");
       List<double[][]> parts = jsc.parallelize(plan, plan.size())
           .map(s -> ctx.embed(s)).collect();
       double[][] embeddings = new double[all.size()][];
@@ -91,6 +99,8 @@ public final class SparkGradientStep implements GradientStep {
         withGrads.add(new ShardGrad(s, java.util.Arrays.copyOfRange(grad, first,
             first + s.rows().size())));
       }
+      jsc.setJobDescription("embedspark train step " + stepNumber + ": backward pass, "
+          + plan.size() + " shards");
       Map<String, double[]> sum = jsc.parallelize(withGrads, withGrads.size())
           .map(g -> ctx.backward(g))
           .treeAggregate(new HashMap<>(), SparkGradientStep::add, SparkGradientStep::add);
@@ -101,6 +111,7 @@ public final class SparkGradientStep implements GradientStep {
       }
       return new Step(result, gradients);
     } finally {
+      jsc.setJobDescription(null);
       params.destroy();
     }
   }
