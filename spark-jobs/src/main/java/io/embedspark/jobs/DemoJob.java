@@ -2,24 +2,20 @@ package io.embedspark.jobs;
 
 import io.embedspark.data.JsonlTexts;
 import io.embedspark.data.PromptTemplate;
-import io.embedspark.data.TaskPrompts;
-import io.embedspark.data.TrainingData;
-import io.embedspark.data.TrainingExample;
 import io.embedspark.eval.BitextMining;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.ImportOptions;
 import io.embedspark.io.ModelSources;
 import io.embedspark.io.PresetModels;
 import io.embedspark.io.ProjectionInit;
-import io.embedspark.train.ContrastiveTrainer;
-import io.embedspark.train.TrainerConfig;
+import io.embedspark.jobs.train.TrainJob;
+import io.embedspark.jobs.train.TrainJobConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The end-to-end run on the bundled sample: get a model (train a WordPiece vocabulary and
@@ -41,7 +37,7 @@ public final class DemoJob {
   public record Summary(int parameters, double recallAt10, Map<String, Double> bitextF1) {}
 
   public static Summary run(Options o, SparkSession spark) {
-    CheckpointBundle bundle = train(o, prepareModel(o));
+    CheckpointBundle bundle = train(o, prepareModel(o), spark);
     Path modelDir = o.workDir().resolve("model");
     bundle.write(modelDir, true);
     log("model: %s, %d layers x %d, %d parameters, written to %s", o.model(),
@@ -58,23 +54,44 @@ public final class DemoJob {
   }
 
   /**
-   * Contrastive training on the sample's (title, passage) pairs on the driver, with the Gemini
-   * loss and the gradient cache; none when {@code trainSteps} is 0.
+   * The recipe's two stages with the {@code train} job on Spark, none when {@code trainSteps} is
+   * 0: pre-finetune on the sample's (title, passage) pairs, one contrastive batch of 32 pairs
+   * across the executors per step; then finetune from that model on a mixture of the pairs and
+   * the de/fr-en bitext, each batch from one dataset, for half as many steps.
    */
-  private static CheckpointBundle train(Options o, CheckpointBundle bundle) {
+  private static CheckpointBundle train(Options o, CheckpointBundle bundle, SparkSession spark) {
     if (o.trainSteps() <= 0) {
       return bundle;
     }
-    List<TrainingExample> pairs = TrainingData.readJsonl(o.sample().resolve("pairs/train.jsonl"),
-        new TrainingData.Fields("id", "section", "query", "passage", "negatives"), "pairs");
-    TrainerConfig config = new TrainerConfig(o.trainSteps(), 32, 32, 1e-3,
-        Math.max(1, o.trainSteps() / 10), 0.1, 0.01, 1.0, 0.05, List.of(), true,
-        o.trainSteps(), o.seed());
-    Path runDir = o.workDir().resolve("train");
-    log("training %d steps of %d pairs on %s (run directory %s)", o.trainSteps(),
-        config.globalBatchSize(), o.sample().resolve("pairs/train.jsonl"), runDir);
-    return new ContrastiveTrainer(config, TaskPrompts.retrievalDefaults(), runDir,
-        DataType.FLOAT, line -> log("%s", line)).train(bundle, pairs, o.trainSteps()).model();
+    Path init = o.workDir().resolve("init");
+    bundle.write(init, true);
+    TrainJobConfig.Fields pairFields = new TrainJobConfig.Fields("id", "section", "query",
+        "passage", "negatives");
+    TrainJobConfig.Dataset pairs = new TrainJobConfig.Dataset("title-passage",
+        o.sample().resolve("pairs/train.jsonl").toString(), "jsonl", 2.0, "retrieval",
+        pairFields);
+    TrainJobConfig.Tokenizer tokenizer = new TrainJobConfig.Tokenizer(o.vocabSize(),
+        o.maxLength());
+    TrainJobConfig pre = new TrainJobConfig("prefinetune", init.toString(),
+        o.workDir().resolve("prefinetune").toString(), List.of(pairs), tokenizer,
+        trainSettings(o.trainSteps(), 32, 1e-3, o.seed()), null);
+    new TrainJob(spark, pre, line -> log("%s", line)).run();
+    List<TrainJobConfig.Dataset> mixture = new ArrayList<>(List.of(pairs));
+    for (String lang : BITEXT_LANGUAGES) {
+      mixture.add(new TrainJobConfig.Dataset("bitext-" + lang + "-en",
+          o.sample().resolve("bitext/train_en-" + lang + ".jsonl").toString(), "jsonl", 1.0,
+          "bitext", new TrainJobConfig.Fields("id", null, "xx", "en", null)));
+    }
+    TrainJobConfig fine = new TrainJobConfig("finetune",
+        o.workDir().resolve("prefinetune/model").toString(),
+        o.workDir().resolve("finetune").toString(), mixture, tokenizer,
+        trainSettings(Math.max(1, o.trainSteps() / 2), 16, 5e-4, o.seed() + 1), null);
+    return new TrainJob(spark, fine, line -> log("%s", line)).run();
+  }
+
+  private static TrainJobConfig.Train trainSettings(int steps, int batch, double lr, long seed) {
+    return new TrainJobConfig.Train(steps, batch, 32, lr, Math.max(1, steps / 10), 0.1, 0.01,
+        1.0, 0.05, List.of(), true, steps, seed);
   }
 
   static CheckpointBundle prepareModel(Options o) {
