@@ -51,7 +51,7 @@ public final class TrainingBenchmark {
   }
 
   /** Pairs of random full-length sequences with distinct keys. */
-  static ContrastiveTokens randomPairs(int vocab, int pairs, int width) {
+  public static ContrastiveTokens randomPairs(int vocab, int pairs, int width) {
     TokenBatch tokens = InferenceBenchmark.randomBatch(vocab, 2 * pairs, width);
     long[] queryKeys = new long[pairs];
     long[] positiveKeys = new long[pairs];

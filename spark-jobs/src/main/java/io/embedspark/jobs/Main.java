@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {DemoCommand.class, EmbedCommand.class, ImportCommand.class,
         ExportCommand.class,
         TrainCommand.class, BenchInferenceCommand.class, BenchTrainCommand.class,
-        BenchEmbedCommand.class, SoupCommand.class})
+        BenchEmbedCommand.class, BenchTrainSparkCommand.class, SoupCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

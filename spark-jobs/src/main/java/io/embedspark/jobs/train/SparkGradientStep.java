@@ -40,6 +40,24 @@ public final class SparkGradientStep implements GradientStep {
   private final String run = UUID.randomUUID().toString();
   private long version;
   private long stepNumber;
+  private Timings last;
+
+  /**
+   * Where the last step's wall time went, in seconds: broadcasting the parameters, the embed pass
+   * (tasks and gathering), the loss and dL/dE on the driver, the backward pass with the
+   * treeAggregate of gradients, and turning the sum into arrays.
+   */
+  public record Timings(double broadcast, double embed, double loss, double backward,
+      double assemble) {
+    public double total() {
+      return broadcast + embed + loss + backward + assemble;
+    }
+  }
+
+  /** The timings of the last step, or null before the first. */
+  public Timings lastTimings() {
+    return last;
+  }
 
   /**
    * @param driver the driver's encoder: its parameters are broadcast at every step
@@ -74,8 +92,10 @@ public final class SparkGradientStep implements GradientStep {
   public Step step(ContrastiveTokens batch, long seed) {
     TokenBatch all = batch.sequences();
     List<Shard> plan = plan(all);
+    long t0 = System.nanoTime();
     Broadcast<ParameterSnapshot> params = jsc.broadcast(ParameterSnapshot.of(version++, driver));
     try {
+      long t1 = System.nanoTime();
       Context ctx = new Context(run, driver.config(), driver.dtype(), dropout, chunkSize, seed,
           params);
       jsc.setJobDescription("embedspark train step " + stepNumber + ": embed pass, "
@@ -89,10 +109,12 @@ public final class SparkGradientStep implements GradientStep {
           embeddings[row++] = e;
         }
       }
+      long t2 = System.nanoTime();
       MatryoshkaLoss.Result result = loss.compute(
           io.embedspark.gradcache.EmbeddingLayout.toBatch(batch, embeddings));
       double[][] grad = io.embedspark.gradcache.EmbeddingLayout.toRows(batch,
           result.total());
+      long t3 = System.nanoTime();
       List<ShardGrad> withGrads = new ArrayList<>();
       for (Shard s : plan) {
         int first = s.fromChunk() * chunkSize;
@@ -104,11 +126,15 @@ public final class SparkGradientStep implements GradientStep {
       Map<String, double[]> sum = jsc.parallelize(withGrads, withGrads.size())
           .map(g -> ctx.backward(g))
           .treeAggregate(new HashMap<>(), SparkGradientStep::add, SparkGradientStep::add);
+      long t4 = System.nanoTime();
       Map<String, INDArray> gradients = new HashMap<>();
       for (Map.Entry<String, double[]> e : sum.entrySet()) {
         gradients.put(e.getKey(), Nd4j.create(e.getValue(), driver.array(e.getKey()).shape(),
             'c').castTo(driver.dtype()));
       }
+      long t5 = System.nanoTime();
+      last = new Timings((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9,
+          (t5 - t4) / 1e9);
       return new Step(result, gradients);
     } finally {
       jsc.setJobDescription(null);
