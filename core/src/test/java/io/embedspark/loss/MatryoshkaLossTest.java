@@ -67,6 +67,20 @@ class MatryoshkaLossTest {
   }
 
   @Test
+  void similarityBlocksOfAFewQueriesGiveThePyTorchValuesToo() {
+    for (int rows : new int[] {1, 2, 3}) {
+      MatryoshkaLoss blocked = new MatryoshkaLoss(new GeminiNceLoss(
+          golden.get("temperature").asDouble(), rows), ints(golden.get("dims")),
+          doubles(golden.get("weights")));
+      LossResult r = blocked.compute(batch).total();
+      assertEquals(golden.get("total").asDouble(), r.loss(), TOLERANCE, rows + "-row blocks");
+      assertClose(matrix(golden.get("grad_queries")), r.gradQueries(), "dL/dq, blocks " + rows);
+      assertClose(matrix(golden.get("grad_positives")), r.gradPositives(),
+          "dL/dp+, blocks " + rows);
+    }
+  }
+
+  @Test
   void withoutTheMaskDuplicatesBecomeNegativesAndTheLossChanges() {
     JsonNode unique = new ObjectMapper().valueToTree(new long[] {0, 1, 2, 3, 4, 5});
     JsonNode uniquePositives = new ObjectMapper().valueToTree(new long[] {10, 11, 12, 13, 14, 15});

@@ -28,6 +28,9 @@ final class BenchTrainSparkCommand implements Callable<Integer> {
 
   @Option(names = "--work-dir", defaultValue = "runs/bench-train-spark") Path workDir;
 
+  @Option(names = "--skip-averaging", description = "Time only the global-batch steps.")
+  boolean skipAveraging;
+
   @Option(names = "--master", defaultValue = SparkSessions.AUTO) String master;
 
   @Override
@@ -35,7 +38,7 @@ final class BenchTrainSparkCommand implements Callable<Integer> {
     try (SparkSession spark = SparkSessions.create("embedspark-bench-train-spark",
         SparkSessions.master(master))) {
       new TrainStepBenchmark(spark, System.out::println).run(preset, pairs, width, chunk, shards,
-          workDir);
+          workDir, !skipAveraging);
     }
     return 0;
   }

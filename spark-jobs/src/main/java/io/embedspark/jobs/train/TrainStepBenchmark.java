@@ -41,7 +41,7 @@ public final class TrainStepBenchmark {
   }
 
   public void run(String preset, List<Integer> pairSizes, int width, int chunk, int shards,
-      Path workDir) {
+      Path workDir, boolean withAveraging) {
     EncoderConfig config = EncoderPresets.byName(preset).withoutDropout();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     TrainerConfig trainer = new TrainerConfig(1, 8, chunk, 1e-4, 0, 0.1, 0.01, 1.0, 0.05,
@@ -70,7 +70,9 @@ public final class TrainStepBenchmark {
     out.accept(String.format("%-38s %8d %9s %8s %7s %9s %8s %8.2f %11.2f",
         "single machine, chunk " + chunk, smallest, "", "", "", "", "", seconds,
         1000 * seconds / smallest));
-    averaging(preset, pairSizes, width, chunk, shards, workDir);
+    if (withAveraging) {
+      averaging(preset, pairSizes, width, chunk, shards, workDir);
+    }
   }
 
   /** One round of one local step per replica, each on pairs / shards examples. */
