@@ -44,6 +44,7 @@ public final class ContrastiveTrainer {
   private final Consumer<String> progress;
   private final StepFactory steps;
   private final String origin;
+  private Consumer<Path> checkpointWritten = dir -> { };
 
   /** Makes the step computation for a run, given the driver's encoder and the loss. */
   @FunctionalInterface
@@ -70,6 +71,12 @@ public final class ContrastiveTrainer {
     this.progress = progress;
     this.steps = steps;
     this.origin = origin;
+  }
+
+  /** Called with each checkpoint directory once it is in place, e.g. to copy it elsewhere. */
+  public ContrastiveTrainer onCheckpoint(Consumer<Path> listener) {
+    this.checkpointWritten = listener;
+    return this;
   }
 
   /** The trained model and what every step of this invocation measured. */
@@ -113,7 +120,7 @@ public final class ContrastiveTrainer {
         measured.add(loop.step(step));
         if (step % config.checkpointEvery() == 0 || step == config.steps() || step == stopAfter) {
           model = loop.snapshot(step, batches.size());
-          TrainingCheckpoint.write(runDir, step, model, adam);
+          checkpointWritten.accept(TrainingCheckpoint.write(runDir, step, model, adam));
         }
       }
     }

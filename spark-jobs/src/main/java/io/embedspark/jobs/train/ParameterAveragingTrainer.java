@@ -59,6 +59,13 @@ public final class ParameterAveragingTrainer {
   private final int shards;
   private final int localSteps;
   private final String run = UUID.randomUUID().toString();
+  private Consumer<Path> checkpointWritten = dir -> { };
+
+  /** Called with each checkpoint directory once it is in place. */
+  public ParameterAveragingTrainer onCheckpoint(Consumer<Path> listener) {
+    this.checkpointWritten = listener;
+    return this;
+  }
 
   public ParameterAveragingTrainer(JavaSparkContext jsc, TrainerConfig config, TaskPrompts prompts,
       Path runDir, DataType dtype, Consumer<String> progress, int shards, int localSteps) {
@@ -162,7 +169,7 @@ public final class ParameterAveragingTrainer {
         measured.add(m);
         if (done % config.checkpointEvery() < k || done == config.steps() || done == end) {
           model = snapshot(start, driver, done, batches.size());
-          TrainingCheckpoint.write(runDir, done, model, adam);
+          checkpointWritten.accept(TrainingCheckpoint.write(runDir, done, model, adam));
         }
       }
     }

@@ -57,7 +57,9 @@ public final class TrainJob {
         ? BatchSource.of(datasets.get(0).examples(), trainer.globalBatchSize(), trainer.seed())
         : new MixtureSampler(datasets, trainer.globalBatchSize(), trainer.seed());
     CheckpointBundle start = startModel(all);
-    Path runDir = Path.of(config.runDir());
+    RunDirectory run = RunDirectory.open(config.runDir(),
+        spark.sparkContext().hadoopConfiguration());
+    Path runDir = run.local();
     int shards = config.distributed().shards() > 0 ? config.distributed().shards()
         : spark.sparkContext().defaultParallelism();
     ContrastiveTrainer.StepFactory steps = config.distributed().mode().equals("local")
@@ -68,20 +70,33 @@ public final class TrainJob {
     progress.accept(String.format("%s: %d steps of %d examples, %s mode%s, run directory %s",
         config.stage(), trainer.steps(), trainer.globalBatchSize(), config.distributed().mode(),
         config.distributed().mode().equals("local") ? "" : " over " + shards + " shards",
-        runDir));
+        run));
     CheckpointBundle trained = config.distributed().mode().equals("parameter-averaging")
         ? new ParameterAveragingTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
             trainer, TaskPrompts.retrievalDefaults(), runDir, DataType.FLOAT, progress, shards,
-            config.distributed().averagingSteps()).train(start, batches, trainer.steps()).model()
+            config.distributed().averagingSteps()).onCheckpoint(run::pushCheckpoint)
+            .train(start, batches, trainer.steps()).model()
         : new ContrastiveTrainer(trainer, TaskPrompts.retrievalDefaults(), runDir,
             DataType.FLOAT, progress, steps, "train:" + config.stage() + ":"
-            + config.distributed().mode()).train(start, batches, trainer.steps()).model();
+            + config.distributed().mode()).onCheckpoint(run::pushCheckpoint)
+            .train(start, batches, trainer.steps()).model();
     trained.write(runDir.resolve("model"), true);
-    progress.accept("trained model written to " + runDir.resolve("model"));
+    run.pushFinal();
+    progress.accept("trained model written to " + (run.isRemote() ? config.runDir() + "/model"
+        : runDir.resolve("model")));
     return trained;
   }
 
   private CheckpointBundle startModel(List<TrainingExample> rows) {
+    java.net.URI uri = java.net.URI.create(config.model().replace(" ", "%20"));
+    if (uri.getScheme() != null && !uri.getScheme().equals("file")
+        && uri.getScheme().length() > 1) {
+      // A bundle on a Hadoop file system, e.g. the pre-finetune stage's remote run directory.
+      Path local = io.embedspark.spark.BundleFiles.of(config.model(),
+          spark.sparkContext().hadoopConfiguration()).materialise(Path.of(
+              System.getProperty("java.io.tmpdir"), "embedspark-bundles"));
+      return CheckpointBundle.read(local);
+    }
     if (!PresetModels.isPreset(config.model())) {
       return ModelSources.open(config.model(), new ImportOptions(0, List.of(),
           config.tokenizer().maxLength(), ProjectionInit.RANDOM, config.train().seed()));
