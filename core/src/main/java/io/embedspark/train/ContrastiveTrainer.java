@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -97,18 +96,11 @@ public final class ContrastiveTrainer {
    * batches, {@link MixtureSampler}).
    */
   public Result train(CheckpointBundle start, BatchSource batches, long stopAfter) {
-    Optional<Path> resume = TrainingCheckpoint.latest(runDir);
-    CheckpointBundle model = start;
     AdamW adam = optimizer(config);
-    long done = 0;
-    if (resume.isPresent()) {
-      TrainingCheckpoint.Loaded c = TrainingCheckpoint.read(resume.get(), dtype);
-      model = c.bundle();
-      adam.restore(c.step(), c.firstMoments(), c.secondMoments());
-      done = c.step();
-      progress.accept("resuming from " + resume.get() + " at step " + done);
-    }
-    new MetricsLog(runDir).truncateAfter(done);
+    TrainingCheckpoint.Start begin = TrainingCheckpoint.resume(runDir, start, adam, dtype,
+        progress);
+    CheckpointBundle model = begin.model();
+    long done = begin.done();
     TrainableEncoder graph = BackpropEngine.MANUAL.create(model.config().model(), dtype,
         config.dropout());
     graph.load(model.parameters());

@@ -41,6 +41,28 @@ public final class TrainingCheckpoint {
   public record Loaded(long step, CheckpointBundle bundle, Map<String, INDArray> firstMoments,
       Map<String, INDArray> secondMoments) {}
 
+  /** Where a run starts: its model and the number of steps already done. */
+  public record Start(CheckpointBundle model, long done) {}
+
+  /**
+   * Starts a run in {@code runDir}: from its newest checkpoint if there is one (restoring the
+   * optimiser's state into {@code optimizer} and dropping metrics of steps after it), else from
+   * {@code start}.
+   */
+  public static Start resume(Path runDir, CheckpointBundle start, AdamW optimizer,
+      DataType dtype, java.util.function.Consumer<String> progress) {
+    Optional<Path> latest = latest(runDir);
+    if (latest.isEmpty()) {
+      new MetricsLog(runDir).truncateAfter(0);
+      return new Start(start, 0);
+    }
+    Loaded c = read(latest.get(), dtype);
+    optimizer.restore(c.step(), c.firstMoments(), c.secondMoments());
+    progress.accept("resuming from " + latest.get() + " at step " + c.step());
+    new MetricsLog(runDir).truncateAfter(c.step());
+    return new Start(c.bundle(), c.step());
+  }
+
   /** Writes the checkpoint of {@code step} under {@code runDir}. */
   public static Path write(Path runDir, long step, CheckpointBundle bundle, AdamW optimizer) {
     Path target = runDir.resolve(String.format("step-%08d", step)).toAbsolutePath();

@@ -1,15 +1,13 @@
 package io.embedspark.jobs;
 
-import io.embedspark.config.YamlConfig;
 import io.embedspark.jobs.embed.EmbedConfig;
 import io.embedspark.jobs.embed.EmbedJob;
 import io.embedspark.jobs.embed.EmbedReport;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code embedspark embed}: bulk-embed a corpus into Parquet ({@link EmbedJob}). */
@@ -21,21 +19,14 @@ final class EmbedCommand implements Callable<Integer> {
       description = "Job configuration (default: ${DEFAULT-VALUE}); every key is documented in it.")
   Path config;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Override a configuration key, e.g. --set output.path=/tmp/out "
-          + "--set output.dims=[64,256]. Repeatable.")
-  List<String> overrides = new ArrayList<>();
-
-  @Option(names = "--master", defaultValue = SparkSessions.AUTO,
-      description = "Spark master, e.g. local[4]; by default spark-submit's when run under it, "
-          + "else local[*].")
-  String master;
+  @Mixin
+  JobOptions job;
 
   @Override
   public Integer call() throws Exception {
-    EmbedConfig c = YamlConfig.load(config, overrides, EmbedConfig.class);
+    EmbedConfig c = job.load(config, EmbedConfig.class);
     try (SparkSession spark = SparkSessions.create("embedspark-embed",
-        SparkSessions.master(master))) {
+        job.sparkMaster())) {
       EmbedReport report = new EmbedJob(spark, c, System.out::println).run();
       System.out.println(report.summary());
       System.out.println("embeddings: " + c.output().path() + "  rejects: "

@@ -1,14 +1,12 @@
 package io.embedspark.jobs;
 
-import io.embedspark.config.YamlConfig;
 import io.embedspark.jobs.train.TrainJob;
 import io.embedspark.jobs.train.TrainJobConfig;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code embedspark train}: a pre-finetune or finetune stage on Spark ({@link TrainJob}). */
@@ -22,20 +20,14 @@ final class TrainCommand implements Callable<Integer> {
           + "second stage.")
   Path config;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Override a configuration key, e.g. --set train.steps=100. Repeatable.")
-  List<String> overrides = new ArrayList<>();
-
-  @Option(names = "--master", defaultValue = SparkSessions.AUTO,
-      description = "Spark master, e.g. local[4]; by default spark-submit's when run under it, "
-          + "else local[*].")
-  String master;
+  @Mixin
+  JobOptions job;
 
   @Override
   public Integer call() throws Exception {
-    TrainJobConfig c = YamlConfig.load(config, overrides, TrainJobConfig.class);
+    TrainJobConfig c = job.load(config, TrainJobConfig.class);
     try (SparkSession spark = SparkSessions.create("embedspark-train",
-        SparkSessions.master(master))) {
+        job.sparkMaster())) {
       new TrainJob(spark, c, line -> DemoJob.log("%s", line)).run();
     }
     return 0;

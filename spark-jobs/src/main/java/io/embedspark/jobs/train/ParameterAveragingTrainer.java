@@ -29,7 +29,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -103,19 +102,12 @@ public final class ParameterAveragingTrainer {
    */
   public ContrastiveTrainer.Result train(CheckpointBundle start, BatchSource batches,
       long stopAfter) {
-    Optional<Path> resume = TrainingCheckpoint.latest(runDir);
-    CheckpointBundle model = start;
     AdamW adam = ContrastiveTrainer.optimizer(config);
-    long done = 0;
-    if (resume.isPresent()) {
-      TrainingCheckpoint.Loaded c = TrainingCheckpoint.read(resume.get(), dtype);
-      model = c.bundle();
-      adam.restore(c.step(), c.firstMoments(), c.secondMoments());
-      done = c.step();
-      progress.accept("resuming from " + resume.get() + " at step " + done);
-    }
+    TrainingCheckpoint.Start begin = TrainingCheckpoint.resume(runDir, start, adam, dtype,
+        progress);
+    CheckpointBundle model = begin.model();
+    long done = begin.done();
     MetricsLog metrics = new MetricsLog(runDir);
-    metrics.truncateAfter(done);
     TrainableEncoder driver = BackpropEngine.MANUAL.create(model.config().model(), dtype,
         config.dropout());
     driver.load(model.parameters());
