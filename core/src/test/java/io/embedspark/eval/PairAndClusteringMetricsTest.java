@@ -1,0 +1,85 @@
+package io.embedspark.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.embedspark.error.InvalidInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * STS Spearman, pair-classification average precision and V-measure against SciPy and
+ * scikit-learn ({@code tools/golden/pair_metrics.py}), with tied gold scores and tied pair scores.
+ */
+class PairAndClusteringMetricsTest {
+  private static JsonNode g;
+
+  @BeforeAll
+  static void load() throws IOException {
+    try (InputStream in = PairAndClusteringMetricsTest.class.getResourceAsStream(
+        "/golden/pair_metrics.json")) {
+      g = new ObjectMapper().readTree(in);
+    }
+  }
+
+  private static float[][] matrix(JsonNode m) {
+    float[][] out = new float[m.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new float[m.get(i).size()];
+      for (int k = 0; k < out[i].length; k++) {
+        out[i][k] = (float) m.get(i).get(k).asDouble();
+      }
+    }
+    return out;
+  }
+
+  private static int[] ints(JsonNode a) {
+    int[] out = new int[a.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a.get(i).asInt();
+    }
+    return out;
+  }
+
+  @Test
+  void stsSpearmanMatchesScipyWithTiedGoldScores() {
+    double[] gold = new double[g.get("gold").size()];
+    for (int i = 0; i < gold.length; i++) {
+      gold[i] = g.get("gold").get(i).asDouble();
+    }
+    assertEquals(g.get("spearman").asDouble(), SimilarityMetrics.stsSpearman(
+        matrix(g.get("first")), matrix(g.get("second")), gold), 1e-12);
+  }
+
+  @Test
+  void averagePrecisionOfEverySimilarityFunctionMatchesScikitLearn() {
+    boolean[] labels = new boolean[g.get("labels").size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = g.get("labels").get(i).asBoolean();
+    }
+    Map<String, Double> ap = SimilarityMetrics.maxAveragePrecision(matrix(g.get("first")),
+        matrix(g.get("second")), labels);
+    g.get("average_precision").fields().forEachRemaining(e ->
+        assertEquals(e.getValue().asDouble(), ap.get(e.getKey()), 1e-9, e.getKey()));
+    assertThrows(InvalidInputException.class, () -> SimilarityMetrics.maxAveragePrecision(
+        matrix(g.get("first")), matrix(g.get("second")), new boolean[labels.length]));
+  }
+
+  @Test
+  void vMeasureMatchesScikitLearn() {
+    assertEquals(g.get("v_measure").asDouble(), ClusteringMetrics.vMeasure(
+        ints(g.get("cluster_labels")), ints(g.get("cluster_predicted"))), 1e-12);
+    int[] labels = ints(g.get("cluster_labels"));
+    int[] renamed = new int[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      renamed[i] = 10 - labels[i];
+    }
+    assertEquals(1.0, ClusteringMetrics.vMeasure(labels, renamed), 1e-12,
+        "a relabelling of the gold clusters is perfect");
+  }
+}
