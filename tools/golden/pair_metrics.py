@@ -2,7 +2,8 @@
 """Golden values for SimilarityMetrics and ClusteringMetrics, from SciPy and scikit-learn:
 STS Spearman of cosine (scipy.stats.spearmanr; gold scores with ties), pair-classification
 average precision per similarity function and its maximum (sklearn average_precision_score;
-a duplicated pair makes tied scores), V-measure (sklearn v_measure_score).
+a duplicated pair makes tied scores), V-measure (sklearn v_measure_score), reranking MAP
+(average_precision_score per query) and MRR@10.
 
 Run: /usr/bin/python3 tools/golden/pair_metrics.py > core/src/test/resources/golden/pair_metrics.json
 """
@@ -36,7 +37,30 @@ ap["max"] = max(ap.values())
 true_clusters = rng.integers(0, 5, size=50)
 predicted = np.where(rng.random(50) < 0.7, true_clusters, rng.integers(0, 6, size=50))
 
+rerank = []
+for q in range(8):
+    m = int(rng.integers(6, 14))
+    query = rng.normal(size=d).astype(np.float32)
+    cands = (query + rng.normal(scale=1.5, size=(m, d))).astype(np.float32)
+    rel = rng.random(m) < 0.3
+    rel[0] = rel[0] or q % 2 == 0
+    if q == 7:
+        rel[:] = False  # no relevant candidate: skipped
+    qd, cd = query.astype(np.float64), cands.astype(np.float64)
+    cos = cd @ qd / np.linalg.norm(cd, axis=1) / np.linalg.norm(qd)
+    entry = {"query": query.tolist(), "candidates": cands.tolist(), "relevant": rel.tolist()}
+    if rel.any():
+        entry["ap"] = float(average_precision_score(rel, cos))
+        order = np.argsort(-cos)
+        hit = next((r for r, i in enumerate(order[:10], start=1) if rel[i]), None)
+        entry["rr10"] = 1.0 / hit if hit else 0.0
+    rerank.append(entry)
+scored = [e for e in rerank if "ap" in e]
+
 print(json.dumps({
+    "rerank": rerank,
+    "rerank_map": float(np.mean([e["ap"] for e in scored])),
+    "rerank_mrr10": float(np.mean([e["rr10"] for e in scored])),
     "first": first.tolist(), "second": second.tolist(), "gold": gold.tolist(),
     "labels": labels.tolist(),
     "spearman": float(spearmanr(cosine, gold).statistic),

@@ -71,6 +71,26 @@ class PairAndClusteringMetricsTest {
   }
 
   @Test
+  void rerankingMapAndMrrMatchScikitLearnAndMteb() {
+    java.util.List<RerankingMetrics.Query> queries = new java.util.ArrayList<>();
+    for (JsonNode q : g.get("rerank")) {
+      boolean[] rel = new boolean[q.get("relevant").size()];
+      for (int i = 0; i < rel.length; i++) {
+        rel[i] = q.get("relevant").get(i).asBoolean();
+      }
+      queries.add(new RerankingMetrics.Query(matrix(wrap(q.get("query")))[0],
+          matrix(q.get("candidates")), rel));
+    }
+    Map<String, Double> m = RerankingMetrics.evaluate(queries);
+    assertEquals(g.get("rerank_map").asDouble(), m.get("map"), 1e-9);
+    assertEquals(g.get("rerank_mrr10").asDouble(), m.get("mrr@10"), 1e-12);
+  }
+
+  private static JsonNode wrap(JsonNode vector) {
+    return new ObjectMapper().createArrayNode().add(vector);
+  }
+
+  @Test
   void vMeasureMatchesScikitLearn() {
     assertEquals(g.get("v_measure").asDouble(), ClusteringMetrics.vMeasure(
         ints(g.get("cluster_labels")), ints(g.get("cluster_predicted"))), 1e-12);
