@@ -133,7 +133,10 @@ public final class DemoJob {
     Map<String, float[]> queries = TextEmbedding.embedJsonl(spark, model.dir(),
         model.outputDim(), dir.resolve("queries.jsonl").toString(), "_id", "text", null,
         PromptTemplate.SEARCH_QUERY, out.resolve("queries").toString());
-    return new SampleRetrieval(dir, docs, queries).printNeighboursAndRecall(3, 10);
+    SampleRetrieval retrieval = new SampleRetrieval(dir, docs, queries);
+    double recall = retrieval.printNeighboursAndRecall(3, 10);
+    retrieval.printAgainstBm25(dir);
+    return recall;
   }
 
   private static double bitext(Options o, SparkSession spark, Model model, String lang) {

@@ -51,6 +51,38 @@ final class SampleRetrieval {
     }
   }
 
+  /**
+   * Prints MTEB's retrieval metrics at 10 for the model (exact search over the corpus) next to
+   * BM25 on the same task; returns the model's metrics.
+   */
+  Map<String, Double> printAgainstBm25(Path beirDir) {
+    io.embedspark.eval.BeirTask task = io.embedspark.eval.BeirTask.read(beirDir, "test");
+    Map<String, List<io.embedspark.eval.RetrievalMetrics.Hit>> runs = new HashMap<>();
+    for (String q : task.queries().keySet()) {
+      float[] v = queries.get(q);
+      int[] top = NearestNeighbours.topK(v, docVectors, 100);
+      List<io.embedspark.eval.RetrievalMetrics.Hit> hits = new ArrayList<>();
+      for (int i : top) {
+        double score = 0;
+        for (int j = 0; j < v.length; j++) {
+          score += v[j] * (double) docVectors[i][j];
+        }
+        hits.add(new io.embedspark.eval.RetrievalMetrics.Hit(docIds.get(i), score));
+      }
+      runs.put(q, hits);
+    }
+    List<Integer> ks = List.of(10);
+    Map<String, Double> model = io.embedspark.eval.RetrievalMetrics.evaluate(runs, task.qrels(),
+        ks);
+    Map<String, Double> bm25 = io.embedspark.eval.RetrievalMetrics.evaluate(
+        io.embedspark.eval.Bm25Retriever.search(task, 100), task.qrels(), ks);
+    DemoJob.log("%-14s %8s %8s", "retrieval", "model", "BM25");
+    for (String metric : model.keySet()) {
+      DemoJob.log("%-14s %8.3f %8.3f", metric, model.get(metric), bm25.get(metric));
+    }
+    return model;
+  }
+
   /** Prints the top hits of the first {@code show} queries and returns mean recall@k. */
   double printNeighboursAndRecall(int show, int k) {
     double recallSum = 0;
