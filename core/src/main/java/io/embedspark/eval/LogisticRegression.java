@@ -2,16 +2,19 @@ package io.embedspark.eval;
 
 import io.embedspark.error.InvalidInputException;
 import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Multinomial logistic regression with an L2 penalty on the weights (not the intercepts), the
  * classifier MTEB's classification evaluator fits on frozen embeddings (Muennighoff et al. 2023,
  * arXiv 2210.07316): the objective of scikit-learn's default {@code LogisticRegression} (lbfgs,
  * C = 1): sum_i -log softmax(W x_i + b)[y_i] + ||W||^2 / (2 C), for two classes with one
- * weight vector (logistic). It is strictly convex; this
- * minimises it with L-BFGS (Nocedal 1980; memory 10, backtracking line search with the Armijo
- * condition) until the largest gradient component is below {@code tolerance}, so it reaches the
- * minimum scikit-learn approaches.
+ * weight vector (logistic). It is strictly convex; this minimises it with L-BFGS (Nocedal 1980;
+ * memory 10, backtracking line search with the Armijo condition) until the largest gradient
+ * component, divided by the number of rows (scikit-learn scales the loss to a mean), is below
+ * {@code tolerance}, or {@code maxIterations} is reached.
  */
 public final class LogisticRegression {
   private static final int MEMORY = 10;
@@ -32,9 +35,12 @@ public final class LogisticRegression {
     this.tolerance = tolerance;
   }
 
-  /** MTEB's settings: C = 1, solved to a tight tolerance. */
+  /**
+   * MTEB's settings, those of scikit-learn's default: C = 1, at most 100 iterations, stopping when
+   * the largest gradient component of the mean loss is below 1e-4.
+   */
   public static LogisticRegression mteb() {
-    return new LogisticRegression(1.0, 1000, 1e-6);
+    return new LogisticRegression(1.0, 100, 1e-4);
   }
 
   /**
@@ -49,15 +55,17 @@ public final class LogisticRegression {
     }
     int d = x[0].length;
     int n = (d + 1) * classes;
+    INDArray data = Nd4j.createFromArray(x);
+    double threshold = tolerance * x.length;
     double[] theta = new double[n];
     double[] grad = new double[n];
-    double f = objective(theta, x, y, classes, grad);
+    double f = objective(theta, data, y, classes, grad);
     double[][] s = new double[MEMORY][];
     double[][] t = new double[MEMORY][];
     double[] rho = new double[MEMORY];
     int stored = 0;
     iterations = 0;
-    while (iterations < maxIterations && maxAbs(grad) > tolerance) {
+    while (iterations < maxIterations && maxAbs(grad) > threshold) {
       iterations++;
       double[] dir = direction(grad, s, t, rho, stored);
       double slope = dot(dir, grad);
@@ -74,7 +82,7 @@ public final class LogisticRegression {
         for (int i = 0; i < n; i++) {
           next[i] = theta[i] + step * dir[i];
         }
-        nextF = objective(next, x, y, classes, nextGrad);
+        nextF = objective(next, data, y, classes, nextGrad);
         if (nextF <= f + 1e-4 * step * slope || step < 1e-20) {
           break;
         }
@@ -140,42 +148,44 @@ public final class LogisticRegression {
     return iterations;
   }
 
-  /** The objective at theta (per class: d weights then the intercept); fills its gradient. */
-  private double objective(double[] theta, double[][] x, int[] y, int classes, double[] grad) {
-    int d = x[0].length;
-    Arrays.fill(grad, 0);
+  /**
+   * The objective at theta (per class: d weights then the intercept); fills its gradient. The
+   * products with the data are ND4J matrix products in double precision.
+   */
+  private double objective(double[] theta, INDArray x, int[] y, int classes, double[] grad) {
+    int n = (int) x.rows();
+    int d = (int) x.columns();
+    INDArray params = Nd4j.create(theta, new long[] {classes, d + 1}, 'c');
+    INDArray w = params.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d));
+    INDArray b = params.get(NDArrayIndex.all(), NDArrayIndex.point(d));
+    INDArray z = x.mmul(w.transpose()).addiRowVector(b);
+    double[] zs = z.data().asDouble();
     double loss = 0;
-    double[] z = new double[classes];
-    for (int i = 0; i < x.length; i++) {
+    for (int i = 0; i < n; i++) {
       double max = Double.NEGATIVE_INFINITY;
       for (int k = 0; k < classes; k++) {
-        double v = theta[k * (d + 1) + d];
-        for (int j = 0; j < d; j++) {
-          v += theta[k * (d + 1) + j] * x[i][j];
-        }
-        z[k] = v;
-        max = Math.max(max, v);
+        max = Math.max(max, zs[i * classes + k]);
       }
       double sum = 0;
       for (int k = 0; k < classes; k++) {
-        sum += Math.exp(z[k] - max);
+        sum += Math.exp(zs[i * classes + k] - max);
       }
       double logSum = max + Math.log(sum);
-      loss += logSum - z[y[i]];
+      loss += logSum - zs[i * classes + y[i]];
       for (int k = 0; k < classes; k++) {
-        double g = Math.exp(z[k] - logSum) - (k == y[i] ? 1 : 0);
-        for (int j = 0; j < d; j++) {
-          grad[k * (d + 1) + j] += g * x[i][j];
-        }
-        grad[k * (d + 1) + d] += g;
+        zs[i * classes + k] = Math.exp(zs[i * classes + k] - logSum) - (k == y[i] ? 1 : 0);
       }
     }
+    INDArray g = Nd4j.create(zs, new long[] {n, classes}, 'c');
+    double[] gw = g.transpose().mmul(x).data().asDouble();
+    double[] gb = g.sum(0).data().asDouble();
     for (int k = 0; k < classes; k++) {
       for (int j = 0; j < d; j++) {
-        double w = theta[k * (d + 1) + j];
-        loss += w * w / (2 * c);
-        grad[k * (d + 1) + j] += w / c;
+        double wkj = theta[k * (d + 1) + j];
+        loss += wkj * wkj / (2 * c);
+        grad[k * (d + 1) + j] = gw[k * d + j] + wkj / c;
       }
+      grad[k * (d + 1) + d] = gb[k];
     }
     if (classes == 2) {
       // Two classes: scikit-learn fits one weight vector (a sigmoid), which is the softmax with

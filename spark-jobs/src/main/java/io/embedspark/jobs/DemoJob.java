@@ -49,6 +49,12 @@ public final class DemoJob {
     for (String lang : BITEXT_LANGUAGES) {
       f1.put("en-" + lang, bitext(o, spark, model, lang));
     }
+    long t0 = System.nanoTime();
+    try (io.embedspark.model.EmbeddingModel m = bundle.toModel(
+        org.nd4j.linalg.api.buffer.DataType.FLOAT)) {
+      SampleSuite.evaluate(o.sample(), m).forEach((k, v) -> log("%-40s %.3f", k, v));
+    }
+    log("classification and clustering evaluated in %.1f s", (System.nanoTime() - t0) / 1e9);
     log("summary: recall@10 = %.3f, bitext F1 %s", recall, f1);
     return new Summary((int) bundle.parameters().count(), recall, f1);
   }
