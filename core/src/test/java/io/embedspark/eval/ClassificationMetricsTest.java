@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,30 +19,16 @@ class ClassificationMetricsTest {
   private static JsonNode g;
 
   @BeforeAll
-  static void load() throws IOException {
-    try (InputStream in = ClassificationMetricsTest.class.getResourceAsStream(
-        "/golden/logistic_regression.json")) {
-      g = new ObjectMapper().readTree(in);
-    }
+  static void load() {
+    g = GoldenJson.load("logistic_regression");
   }
 
   private static double[][] matrix(JsonNode m) {
-    double[][] out = new double[m.size()][];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = new double[m.get(i).size()];
-      for (int k = 0; k < out[i].length; k++) {
-        out[i][k] = m.get(i).get(k).asDouble();
-      }
-    }
-    return out;
+    return GoldenJson.doubles(m);
   }
 
   private static int[] ints(JsonNode a) {
-    int[] out = new int[a.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = a.get(i).asInt();
-    }
-    return out;
+    return GoldenJson.ints(a);
   }
 
   private static void check(String name) {

@@ -6,31 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embedspark.error.InvalidInputException;
-import java.io.IOException;
-import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 
 /** k-means against scikit-learn's KMeans ({@code tools/golden/kmeans.py}) on Gaussian blobs. */
 class KMeansTest {
   @Test
-  void reachesScikitLearnsInertiaAndRecoversTheBlobs() throws IOException {
-    JsonNode g;
-    try (InputStream in = KMeansTest.class.getResourceAsStream("/golden/kmeans.json")) {
-      g = new ObjectMapper().readTree(in);
-    }
-    float[][] x = new float[g.get("x").size()][];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = new float[g.get("x").get(i).size()];
-      for (int j = 0; j < x[i].length; j++) {
-        x[i][j] = (float) g.get("x").get(i).get(j).asDouble();
-      }
-    }
-    int[] labels = new int[g.get("labels").size()];
-    for (int i = 0; i < labels.length; i++) {
-      labels[i] = g.get("labels").get(i).asInt();
-    }
+  void reachesScikitLearnsInertiaAndRecoversTheBlobs() {
+    JsonNode g = GoldenJson.load("kmeans");
+    float[][] x = GoldenJson.floats(g.get("x"));
+    int[] labels = GoldenJson.ints(g.get("labels"));
     KMeans.Result r = new KMeans(g.get("k").asInt(), 10, 300, 1L).fit(x);
     assertEquals(g.get("inertia").asDouble(), r.inertia(), 1e-6 * g.get("inertia").asDouble());
     assertEquals(g.get("v_measure").asDouble(), ClusteringMetrics.vMeasure(labels,

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embedspark.error.InvalidInputException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,30 +18,16 @@ class PairAndClusteringMetricsTest {
   private static JsonNode g;
 
   @BeforeAll
-  static void load() throws IOException {
-    try (InputStream in = PairAndClusteringMetricsTest.class.getResourceAsStream(
-        "/golden/pair_metrics.json")) {
-      g = new ObjectMapper().readTree(in);
-    }
+  static void load() {
+    g = GoldenJson.load("pair_metrics");
   }
 
   private static float[][] matrix(JsonNode m) {
-    float[][] out = new float[m.size()][];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = new float[m.get(i).size()];
-      for (int k = 0; k < out[i].length; k++) {
-        out[i][k] = (float) m.get(i).get(k).asDouble();
-      }
-    }
-    return out;
+    return GoldenJson.floats(m);
   }
 
   private static int[] ints(JsonNode a) {
-    int[] out = new int[a.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = a.get(i).asInt();
-    }
-    return out;
+    return GoldenJson.ints(a);
   }
 
   @Test

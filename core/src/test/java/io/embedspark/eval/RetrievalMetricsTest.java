@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embedspark.error.InvalidInputException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,15 +17,12 @@ import org.junit.jupiter.api.Test;
  * complete ranking of 40 documents, cutoffs 1 to 40, one query without relevant documents.
  */
 class RetrievalMetricsTest {
-  private static JsonNode golden() throws IOException {
-    try (InputStream in = RetrievalMetricsTest.class.getResourceAsStream(
-        "/golden/retrieval_metrics.json")) {
-      return new ObjectMapper().readTree(in);
-    }
+  private static JsonNode golden() {
+    return GoldenJson.load("retrieval_metrics");
   }
 
   @Test
-  void everyMetricAtEveryCutoffMatchesTheReference() throws IOException {
+  void everyMetricAtEveryCutoffMatchesTheReference() {
     JsonNode g = golden();
     List<String> docs = new ArrayList<>();
     g.get("docs").forEach(d -> docs.add(d.asText()));
