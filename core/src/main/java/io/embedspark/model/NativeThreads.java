@@ -22,16 +22,25 @@ public final class NativeThreads {
 
   /** Uses {@code cores} BLAS threads and one thread for ND4J's own ops, from this thread. */
   public static void configure(int cores) {
-    if (cores <= 0) {
-      throw new IllegalArgumentException("cores = " + cores + " must be positive");
-    }
     if (CONFIGURED.get() == cores) {
       return;
     }
+    configure(cores, 1);
+  }
+
+  /**
+   * Uses {@code blasThreads} BLAS threads and {@code opThreads} OpenMP threads for ND4J's own
+   * ops, from this thread; the benchmarks use it to measure other settings.
+   */
+  public static void configure(int blasThreads, int opThreads) {
+    if (blasThreads <= 0 || opThreads <= 0) {
+      throw new IllegalArgumentException("BLAS threads = " + blasThreads + " and op threads = "
+          + opThreads + " must be positive");
+    }
     Blas blas = Nd4j.factory().blas(); // loads the backend, which the native ops need first
-    NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
-    blas.setMaxThreads(cores);
-    CONFIGURED.set(cores);
+    NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(opThreads);
+    blas.setMaxThreads(blasThreads);
+    CONFIGURED.set(blasThreads);
   }
 
   /** Applies {@link #configure} with every available processor unless this thread did already. */

@@ -36,8 +36,18 @@ final class BenchInferenceCommand implements Callable<Integer> {
           + "type, writing SameDiff's Chrome trace to this file.")
   java.nio.file.Path profile;
 
+  @Option(names = "--blas-threads", description = "BLAS threads (default: every core).")
+  Integer blasThreads;
+
+  @Option(names = "--op-threads", defaultValue = "1",
+      description = "OpenMP threads of ND4J's own ops (default: ${DEFAULT-VALUE}; ND4J's own "
+          + "default is every core).")
+  int opThreads;
+
   @Override
   public Integer call() throws Exception {
+    io.embedspark.model.NativeThreads.configure(blasThreads != null ? blasThreads
+        : Runtime.getRuntime().availableProcessors(), opThreads);
     EncoderConfig config = EncoderPresets.byName(preset).withoutDropout();
     if (profile != null) {
       printProfile(config);
