@@ -60,6 +60,25 @@ public record BundleFiles(String id, Map<String, byte[]> files) implements Seria
     return new BundleFiles(DigestUtils.sha256Hex(manifest), files);
   }
 
+  /**
+   * The bundle's {@code config.json}, read from the bytes without loading the weights (the
+   * executors verify the whole bundle when they load it).
+   */
+  public io.embedspark.io.BundleConfig config() {
+    byte[] json = files.get(io.embedspark.io.CheckpointBundle.CONFIG);
+    if (json == null) {
+      throw new io.embedspark.error.CorruptArtifactException("bundle " + id
+          + " has no " + io.embedspark.io.CheckpointBundle.CONFIG);
+    }
+    try {
+      return io.embedspark.io.JsonFiles.MAPPER.readValue(json, io.embedspark.io.BundleConfig.class)
+          .validated(io.embedspark.io.CheckpointBundle.CONFIG);
+    } catch (IOException e) {
+      throw new io.embedspark.error.CorruptArtifactException("bundle " + id + ": "
+          + io.embedspark.io.CheckpointBundle.CONFIG + " is not valid: " + e.getMessage(), e);
+    }
+  }
+
   /** Writes the files into {@code root/<id>} unless already there, and returns that directory. */
   public Path materialise(Path root) {
     Path dir = root.resolve(id);

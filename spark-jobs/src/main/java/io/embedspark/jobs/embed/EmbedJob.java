@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.min;
 
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.io.BundleConfig;
-import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.CodeVersion;
 import io.embedspark.spark.BundleFiles;
 import io.embedspark.spark.ProgressListener;
@@ -55,8 +54,7 @@ public final class EmbedJob {
     dirs.checkWritable(config.output().path(), overwrite, "output.path");
     dirs.checkWritable(config.output().rejects(), overwrite, "output.rejects");
     BundleFiles files = BundleFiles.of(config.model(), hadoop);
-    BundleConfig model = CheckpointBundle.read(files.materialise(Path.of(
-        System.getProperty("java.io.tmpdir"), "embedspark-bundles"))).config();
+    BundleConfig model = files.config();
     int[] dims = dims(model);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<BundleFiles> bundle = jsc.broadcast(files);
