@@ -172,24 +172,7 @@ class GradientCacheTest {
     return new TokenBatch(n, t.width(), ids, lengths, new boolean[n]);
   }
 
-  /**
-   * Largest |a - b| over all tensors, relative to the largest |b| of that tensor plus 1e-4 of the
-   * largest gradient anywhere (gradients that are zero in exact arithmetic, such as the attention
-   * key biases', are 1e-16 noise on both sides).
-   */
   static double maxRelativeError(Map<String, INDArray> a, Map<String, INDArray> b) {
-    assertEquals(b.keySet(), a.keySet(), "same gradient names");
-    double global = 0;
-    for (INDArray g : b.values()) {
-      global = Math.max(global, g.amaxNumber().doubleValue());
-    }
-    double worst = 0;
-    for (String name : b.keySet()) {
-      double scale = b.get(name).amaxNumber().doubleValue();
-      double diff = a.get(name).castTo(DataType.DOUBLE).sub(b.get(name).castTo(DataType.DOUBLE))
-          .amaxNumber().doubleValue();
-      worst = Math.max(worst, diff / (scale + 1e-4 * global));
-    }
-    return worst;
+    return io.embedspark.testing.TestWeights.maxRelativeError(a, b);
   }
 }

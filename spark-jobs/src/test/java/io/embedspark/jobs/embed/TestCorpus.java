@@ -2,7 +2,6 @@ package io.embedspark.jobs.embed;
 
 import io.embedspark.io.BundleConfig;
 import io.embedspark.io.CheckpointBundle;
-import io.embedspark.io.FloatTensor;
 import io.embedspark.io.Provenance;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.EncoderPresets;
@@ -65,23 +64,9 @@ final class TestCorpus {
     return file;
   }
 
-  /**
-   * Weights with a larger spread than BERT's 0.02 initialisation, under which every text gets
-   * nearly the same embedding and a comparison of vectors would prove nothing.
-   */
+  /** Weights spread wider than BERT's initialisation, so texts get distinct embeddings. */
   private static ModelParameters spread(ModelParameters p, EncoderConfig config) {
-    Map<String, FloatTensor> t = new java.util.LinkedHashMap<>();
-    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
-    for (Map.Entry<String, FloatTensor> e : p.tensors().entrySet()) {
-      float[] v = e.getValue().values().clone();
-      if (!e.getKey().contains("LayerNorm")) {
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) r.nextGaussian(0, 0.3);
-        }
-      }
-      t.put(e.getKey(), new FloatTensor(e.getValue().shape(), v));
-    }
-    return ModelParameters.of(t, config, "spread");
+    return io.embedspark.testing.TestWeights.spread(p, config, 0.3, 5);
   }
 
   static Path writeModel(Path dir) {

@@ -14,13 +14,13 @@ import io.embedspark.gradcache.GradientStep;
 import io.embedspark.gradcache.TrainableEncoder;
 import io.embedspark.io.BundleConfig;
 import io.embedspark.io.CheckpointBundle;
-import io.embedspark.io.FloatTensor;
 import io.embedspark.io.Provenance;
 import io.embedspark.loss.GeminiNceLoss;
 import io.embedspark.loss.MatryoshkaLoss;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.EncoderPresets;
 import io.embedspark.model.ModelParameters;
+import io.embedspark.testing.TestWeights;
 import io.embedspark.tokenize.TextTokenizer;
 import io.embedspark.tokenize.TokenizerJson;
 import io.embedspark.tokenize.WordPieceTrainer;
@@ -31,7 +31,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -81,20 +80,8 @@ class SparkGradientStepIT {
     spark.stop();
   }
 
-  /** Weights spread wider than BERT's initialisation, so embeddings and gradients differ. */
   private static ModelParameters spread(ModelParameters p, EncoderConfig config) {
-    Map<String, FloatTensor> t = new LinkedHashMap<>();
-    SplittableRandom r = new SplittableRandom(9);
-    for (Map.Entry<String, FloatTensor> e : p.tensors().entrySet()) {
-      float[] v = e.getValue().values().clone();
-      if (!e.getKey().contains("LayerNorm")) {
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) r.nextGaussian(0, 0.2);
-        }
-      }
-      t.put(e.getKey(), new FloatTensor(e.getValue().shape(), v));
-    }
-    return ModelParameters.of(t, config, "spread");
+    return TestWeights.spread(p, config, 0.2, 9);
   }
 
   private static MatryoshkaLoss loss() {
@@ -111,18 +98,7 @@ class SparkGradientStepIT {
   }
 
   private static double maxRelativeError(Map<String, INDArray> a, Map<String, INDArray> b) {
-    assertEquals(b.keySet(), a.keySet());
-    double global = 0;
-    for (INDArray g : b.values()) {
-      global = Math.max(global, g.amaxNumber().doubleValue());
-    }
-    double worst = 0;
-    for (String name : b.keySet()) {
-      double scale = b.get(name).amaxNumber().doubleValue();
-      double diff = a.get(name).sub(b.get(name)).amaxNumber().doubleValue();
-      worst = Math.max(worst, diff / (scale + 1e-4 * global));
-    }
-    return worst;
+    return TestWeights.maxRelativeError(a, b);
   }
 
   @Test
