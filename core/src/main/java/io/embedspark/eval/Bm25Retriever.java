@@ -2,7 +2,9 @@ package io.embedspark.eval;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
@@ -31,22 +34,47 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 /**
  * The lexical baseline of the retrieval report: BM25 (Robertson and Zaragoza 2009; Lucene's
  * {@code BM25Similarity}, k1 = 1.2, b = 0.75) over title and text with Lucene's standard analyzer
- * (Unicode word segmentation, lower-casing), in memory.
+ * (Unicode word segmentation, lower-casing), in memory or in an index on local disk.
  */
 public final class Bm25Retriever {
   private Bm25Retriever() {}
 
-  /** The top {@code k} documents of every query with their BM25 scores. */
+  /** The top {@code k} documents of every query with their BM25 scores (index in memory). */
   public static Map<String, List<RetrievalMetrics.Hit>> search(BeirTask task, int k) {
-    try (Analyzer analyzer = new StandardAnalyzer(); Directory dir = new ByteBuffersDirectory()) {
+    try (Directory dir = new ByteBuffersDirectory()) {
+      return search(task.corpus().entrySet().stream().map(e -> new String[] {e.getKey(),
+          e.getValue()[0], e.getValue()[1]}).iterator(), task.queries(), k, dir, task.name());
+    } catch (IOException e) {
+      throw new UncheckedIOException("BM25 over " + task.name() + " failed", e);
+    }
+  }
+
+  /**
+   * The top {@code k} documents of every query, indexing documents read one at a time into a
+   * Lucene index under {@code indexDir} (on disk, so corpora larger than memory work).
+   *
+   * @param docs (id, title, text) triples
+   */
+  public static Map<String, List<RetrievalMetrics.Hit>> search(Iterator<String[]> docs,
+      Map<String, String> queries, int k, Path indexDir, String name) {
+    try (Directory dir = FSDirectory.open(indexDir)) {
+      return search(docs, queries, k, dir, name);
+    } catch (IOException e) {
+      throw new UncheckedIOException("BM25 over " + name + " failed", e);
+    }
+  }
+
+  private static Map<String, List<RetrievalMetrics.Hit>> search(Iterator<String[]> docs,
+      Map<String, String> queries, int k, Directory dir, String name) {
+    try (Analyzer analyzer = new StandardAnalyzer()) {
       IndexWriterConfig config = new IndexWriterConfig(analyzer).setSimilarity(
-          new BM25Similarity());
+          new BM25Similarity()).setOpenMode(IndexWriterConfig.OpenMode.CREATE);
       try (IndexWriter writer = new IndexWriter(dir, config)) {
-        for (Map.Entry<String, String[]> d : task.corpus().entrySet()) {
+        while (docs.hasNext()) {
+          String[] d = docs.next();
           Document doc = new Document();
-          doc.add(new StoredField("id", d.getKey()));
-          doc.add(new TextField("body", d.getValue()[0] + "\n" + d.getValue()[1],
-              Field.Store.NO));
+          doc.add(new StoredField("id", d[0]));
+          doc.add(new TextField("body", d[1] + "\n" + d[2], Field.Store.NO));
           writer.addDocument(doc);
         }
       }
@@ -54,7 +82,7 @@ public final class Bm25Retriever {
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
         IndexSearcher searcher = new IndexSearcher(reader);
         searcher.setSimilarity(new BM25Similarity());
-        for (Map.Entry<String, String> q : task.queries().entrySet()) {
+        for (Map.Entry<String, String> q : queries.entrySet()) {
           List<RetrievalMetrics.Hit> hits = new ArrayList<>();
           Query query = query(analyzer, q.getValue());
           if (query != null) {
@@ -68,7 +96,7 @@ public final class Bm25Retriever {
       }
       return runs;
     } catch (IOException e) {
-      throw new UncheckedIOException("BM25 over " + task.name() + " failed", e);
+      throw new UncheckedIOException("BM25 over " + name + " failed", e);
     }
   }
 

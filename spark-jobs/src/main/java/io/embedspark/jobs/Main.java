@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     subcommands = {DemoCommand.class, EmbedCommand.class, ImportCommand.class,
         ExportCommand.class,
         TrainCommand.class, BenchInferenceCommand.class, BenchTrainCommand.class,
-        BenchEmbedCommand.class, BenchTrainSparkCommand.class, SoupCommand.class})
+        BenchEmbedCommand.class, BenchTrainSparkCommand.class, SoupCommand.class,
+        EvalCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

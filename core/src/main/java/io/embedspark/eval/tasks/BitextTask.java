@@ -1,0 +1,32 @@
+package io.embedspark.eval.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Bitext mining (MTEB's {@code AbsTaskBitextMining}): rows {@code {"sentence1": ...,
+ * "sentence2": ...}} that are translations of each other (field names configurable, e.g.
+ * {@code xx} and {@code en}); every source sentence is matched to its nearest target by cosine,
+ * scored by F1 (MTEB's main score) and accuracy.
+ */
+public record BitextTask(String name, List<String> sources, List<String> targets)
+    implements EvalTask {
+
+  public static BitextTask of(String name, String source, List<JsonNode> rows,
+      String sourceField, String targetField) {
+    TaskRows.nonEmpty(source, rows);
+    List<String> s = new ArrayList<>();
+    List<String> t = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      s.add(TaskRows.text(rows.get(i), sourceField, source, i));
+      t.add(TaskRows.text(rows.get(i), targetField, source, i));
+    }
+    return new BitextTask(name, s, t);
+  }
+
+  @Override
+  public String mainMetric() {
+    return "f1";
+  }
+}

@@ -1,0 +1,223 @@
+package io.embedspark.jobs.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.embedspark.data.PromptTemplate;
+import io.embedspark.error.InvalidInputException;
+import io.embedspark.eval.BeirTask;
+import io.embedspark.eval.Bm25Retriever;
+import io.embedspark.eval.RetrievalMetrics;
+import io.embedspark.eval.tasks.ReportKeys;
+import io.embedspark.jobs.embed.EmbedConfig;
+import io.embedspark.jobs.embed.EmbedJob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One BEIR retrieval task: the corpus and queries embedded by the embed job (or read from its
+ * earlier output), exact top-k over the distributed corpus at every dimension ({@link
+ * DistributedTopK}), MTEB's retrieval metrics, and BM25 on the same queries.
+ */
+final class RetrievalEvaluation {
+  /** Metrics of the model ({@code {task}/{metric}/d{dim}}) and of BM25 ({@code {task}/{metric}}). */
+  record Result(Map<String, Double> model, Map<String, Double> bm25, Map<String, Object> details) {}
+
+  private final SparkSession spark;
+  private final EvalConfig config;
+  private final TaskFiles files;
+  private final Consumer<String> progress;
+
+  RetrievalEvaluation(SparkSession spark, EvalConfig config, Consumer<String> progress) {
+    this.spark = spark;
+    this.config = config;
+    this.files = new TaskFiles(spark.sparkContext().hadoopConfiguration());
+    this.progress = progress;
+  }
+
+  Result run(EvalConfig.Task task, int[] dims) {
+    String dir = task.path().replaceAll("/+$", "");
+    String queriesFile = dir + "/queries.jsonl";
+    String qrelsFile = dir + "/qrels/" + task.split() + ".tsv";
+    BeirTask beir = BeirTask.of(task.name(), List.of(), dir + "/corpus.jsonl",
+        files.rows(queriesFile), queriesFile, files.lines(qrelsFile), qrelsFile);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put(task.name() + "/queries", beir.queries().size());
+    String corpusEmbeddings;
+    String queryEmbeddings;
+    if (task.embeddings() != null) {
+      corpusEmbeddings = task.embeddings().corpus();
+      queryEmbeddings = task.embeddings().queries();
+    } else {
+      String work = config.work().replaceAll("/+$", "") + "/" + task.name();
+      corpusEmbeddings = work + "/corpus";
+      queryEmbeddings = work + "/queries";
+      PromptTemplate queryPrompt = task.promptTemplate() == null ? PromptTemplate.SEARCH_QUERY
+          : task.promptTemplate();
+      embed(new EmbedConfig.Input(dir + "/corpus.jsonl", "beir", null, null, null),
+          "document", corpusEmbeddings, dims);
+      embed(new EmbedConfig.Input(queriesFile, "jsonl", "_id", "text", ""),
+          queryPrompt.template(), queryEmbeddings, dims);
+    }
+    details.put(task.name() + "/embeddings", Map.of("corpus", corpusEmbeddings, "queries",
+        queryEmbeddings));
+    Dataset<Row> corpus = spark.read().parquet(corpusEmbeddings);
+    requireColumns(corpus, dims, corpusEmbeddings);
+    long docs = corpus.count();
+    details.put(task.name() + "/documents", docs);
+    List<String> queryIds = new ArrayList<>(beir.queries().keySet());
+    float[][][] queries = queryVectors(queryEmbeddings, queryIds, dims);
+
+    long t0 = System.nanoTime();
+    int k = config.retrieval().topK();
+    List<Map<String, List<RetrievalMetrics.Hit>>> runs = new ArrayList<>();
+    for (int d = 0; d < dims.length; d++) {
+      runs.add(new HashMap<>());
+    }
+    int block = config.retrieval().queryBlock();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    for (int from = 0; from < queryIds.size(); from += block) {
+      int to = Math.min(queryIds.size(), from + block);
+      float[][][] q = new float[dims.length][][];
+      for (int d = 0; d < dims.length; d++) {
+        q[d] = Arrays.copyOfRange(queries[d], from, to);
+      }
+      jsc.setJobDescription("embedspark eval " + task.name() + ": exact top-" + k + " of queries "
+          + from + "-" + to + " over " + docs + " documents");
+      List<List<List<TopK.Hit>>> hits = DistributedTopK.search(jsc, corpus, dims, q, k,
+          config.retrieval().corpusBlock());
+      for (int d = 0; d < dims.length; d++) {
+        for (int i = from; i < to; i++) {
+          runs.get(d).put(queryIds.get(i), hits.get(d).get(i - from).stream()
+              .map(h -> new RetrievalMetrics.Hit(h.id(), h.score())).toList());
+        }
+      }
+      progress.accept(String.format("eval %s: searched %d/%d queries", task.name(), to,
+          queryIds.size()));
+    }
+    jsc.setJobDescription(null);
+    details.put(task.name() + "/search_seconds", (System.nanoTime() - t0) / 1e9);
+    Map<String, Double> model = new LinkedHashMap<>();
+    for (int d = 0; d < dims.length; d++) {
+      int dim = dims[d];
+      RetrievalMetrics.evaluate(runs.get(d), beir.qrels(), config.retrieval().ks())
+          .forEach((m, v) -> model.put(ReportKeys.of(task.name(), m, dim), v));
+    }
+    Map<String, Double> bm25 = new LinkedHashMap<>();
+    if (config.retrieval().bm25()) {
+      long b0 = System.nanoTime();
+      bm25(task, dir + "/corpus.jsonl", beir).forEach((m, v) -> bm25.put(
+          ReportKeys.of(task.name(), m), v));
+      details.put(task.name() + "/bm25_seconds", (System.nanoTime() - b0) / 1e9);
+    }
+    return new Result(model, bm25, details);
+  }
+
+  private void embed(EmbedConfig.Input input, String prompt, String output, int[] dims) {
+    EmbedConfig c = new EmbedConfig(config.model(), input, prompt,
+        new EmbedConfig.Output(output, null, "overwrite", Arrays.stream(dims).boxed().toList(),
+            false, false), null, null);
+    new EmbedJob(spark, c, progress).run();
+  }
+
+  /** Per dim, the vectors of the queries in order, read from the embed job's output. */
+  private float[][][] queryVectors(String path, List<String> ids, int[] dims) {
+    Dataset<Row> rows = spark.read().parquet(path);
+    requireColumns(rows, dims, path);
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      index.put(ids.get(i), i);
+    }
+    float[][][] out = new float[dims.length][ids.size()][];
+    List<String> cols = new ArrayList<>(List.of("id"));
+    for (int d : dims) {
+      cols.add("embedding_d" + d);
+    }
+    Iterator<Row> it = rows.selectExpr(cols.toArray(new String[0])).toLocalIterator();
+    while (it.hasNext()) {
+      Row r = it.next();
+      Integer i = index.get(r.getString(0));
+      if (i == null) {
+        continue;
+      }
+      for (int d = 0; d < dims.length; d++) {
+        List<Object> v = r.getList(d + 1);
+        float[] f = new float[v.size()];
+        for (int j = 0; j < f.length; j++) {
+          f[j] = ((Number) v.get(j)).floatValue();
+        }
+        out[d][i] = f;
+      }
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      if (out[0][i] == null) {
+        throw new InvalidInputException(path + " has no embedding for judged query '"
+            + ids.get(i) + "' (was it rejected by the embed job? see its rejects output)");
+      }
+    }
+    return out;
+  }
+
+  private static void requireColumns(Dataset<Row> rows, int[] dims, String path) {
+    List<String> have = Arrays.asList(rows.columns());
+    if (!have.contains("id")) {
+      throw new InvalidInputException(path + " has no 'id' column; is it the embed job's output?");
+    }
+    for (int d : dims) {
+      if (!have.contains("embedding_d" + d)) {
+        throw new InvalidInputException(path + " has no column embedding_d" + d + " (it has "
+            + String.join(", ", have) + "); embed with output.dims including " + d
+            + " or evaluate other dims");
+      }
+    }
+  }
+
+  private Map<String, Double> bm25(EvalConfig.Task task, String corpusFile, BeirTask beir) {
+    Path index;
+    try {
+      index = Files.createTempDirectory("embedspark-bm25-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a directory for the BM25 index", e);
+    }
+    try {
+      Iterator<JsonNode> rows = files.streamRows(corpusFile);
+      Iterator<String[]> docs = new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return rows.hasNext();
+        }
+
+        @Override
+        public String[] next() {
+          JsonNode r = rows.next();
+          JsonNode id = r.get("_id");
+          if (id == null || id.isNull()) {
+            throw new InvalidInputException(corpusFile + ": a row has no _id: " + r);
+          }
+          return new String[] {id.asText(), r.path("title").asText(""),
+              r.path("text").asText("")};
+        }
+      };
+      return RetrievalMetrics.evaluate(Bm25Retriever.search(docs, beir.queries(),
+          config.retrieval().topK(), index, task.name()), beir.qrels(), config.retrieval().ks());
+    } finally {
+      try {
+        io.embedspark.io.AtomicDirectory.deleteRecursively(index);
+      } catch (IOException e) {
+        progress.accept("eval: could not delete the BM25 index " + index + ": " + e);
+      }
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.embedspark.jobs.eval;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The best {@code k} (document, score) pairs seen so far for one query, as a bounded heap whose
+ * root is the worst kept pair. Order: higher score first, equal scores by document id descending
+ * (trec_eval's order), so the kept set does not depend on the order documents arrive in, and
+ * partial results merge to exactly the global top k.
+ */
+final class TopK implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final int k;
+  private final double[] scores;
+  private final String[] ids;
+  private int size;
+
+  TopK(int k) {
+    this.k = k;
+    this.scores = new double[k];
+    this.ids = new String[k];
+  }
+
+  /** Offers a candidate; kept when among the best k so far. */
+  void offer(String id, double score) {
+    if (size < k) {
+      scores[size] = score;
+      ids[size] = id;
+      siftUp(size++);
+    } else if (worse(scores[0], ids[0], score, id)) {
+      scores[0] = score;
+      ids[0] = id;
+      siftDown(0);
+    }
+  }
+
+  /** Whether a candidate of this score could enter (cheap pre-check before building its id). */
+  boolean admits(double score) {
+    return size < k || score >= scores[0];
+  }
+
+  /** This heap with the other's pairs offered into it. */
+  TopK merge(TopK other) {
+    for (int i = 0; i < other.size; i++) {
+      offer(other.ids[i], other.scores[i]);
+    }
+    return this;
+  }
+
+  /** The kept pairs, best first. */
+  List<Hit> best() {
+    List<Hit> out = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      out.add(new Hit(ids[i], scores[i]));
+    }
+    out.sort((a, b) -> worse(a.score(), a.id(), b.score(), b.id()) ? 1
+        : worse(b.score(), b.id(), a.score(), a.id()) ? -1 : 0);
+    return out;
+  }
+
+  /** A document and its score. */
+  record Hit(String id, double score) implements Serializable {}
+
+  /** Whether (s1, id1) ranks below (s2, id2). */
+  private static boolean worse(double s1, String id1, double s2, String id2) {
+    return s1 < s2 || (s1 == s2 && id1.compareTo(id2) < 0);
+  }
+
+  private void siftUp(int i) {
+    while (i > 0) {
+      int parent = (i - 1) / 2;
+      if (!worse(scores[i], ids[i], scores[parent], ids[parent])) {
+        return;
+      }
+      swap(i, parent);
+      i = parent;
+    }
+  }
+
+  private void siftDown(int i) {
+    while (true) {
+      int l = 2 * i + 1;
+      int r = l + 1;
+      int worst = i;
+      if (l < size && worse(scores[l], ids[l], scores[worst], ids[worst])) {
+        worst = l;
+      }
+      if (r < size && worse(scores[r], ids[r], scores[worst], ids[worst])) {
+        worst = r;
+      }
+      if (worst == i) {
+        return;
+      }
+      swap(i, worst);
+      i = worst;
+    }
+  }
+
+  private void swap(int a, int b) {
+    double s = scores[a];
+    scores[a] = scores[b];
+    scores[b] = s;
+    String id = ids[a];
+    ids[a] = ids[b];
+    ids[b] = id;
+  }
+}

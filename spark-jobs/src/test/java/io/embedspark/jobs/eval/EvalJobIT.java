@@ -1,0 +1,299 @@
+package io.embedspark.jobs.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.embedspark.data.JsonlTexts;
+import io.embedspark.error.InvalidInputException;
+import io.embedspark.eval.BeirTask;
+import io.embedspark.eval.Bm25Retriever;
+import io.embedspark.eval.RetrievalMetrics;
+import io.embedspark.eval.report.EvalReport;
+import io.embedspark.eval.tasks.ReportKeys;
+import io.embedspark.io.AtomicDirectory;
+import io.embedspark.io.CheckpointBundle;
+import io.embedspark.io.PresetModels;
+import io.embedspark.testing.TestWeights;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The eval job on real Spark (local[2]) over the bundled sample, reading and writing Parquet. */
+class EvalJobIT {
+  private static final Path SAMPLE = Path.of("../data/sample");
+  private static Path root;
+  private static Path model;
+  private static SparkSession spark;
+  private static EvalConfig config;
+  private static EvalReport report;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    root = Files.createTempDirectory("eval-it");
+    List<String> texts = new ArrayList<>(JsonlTexts.texts(SAMPLE.resolve("pairs/train.jsonl"),
+        "query", "passage"));
+    CheckpointBundle init = PresetModels.initialise("tiny", texts.subList(0, 800), 400, 32, 3L,
+        "sample");
+    model = root.resolve("model");
+    init.with(TestWeights.spread(init.parameters(), init.config().model(), 0.3, 5),
+        init.provenance()).write(model, true);
+    writeSts(root.resolve("sts.jsonl"));
+    spark = SparkSession.builder().appName("EvalJobIT").master("local[2]")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "3")
+        .config("spark.sql.files.maxPartitionBytes", "65536")
+        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+    config = suite(model.toString(), root.resolve("report").toString(), null);
+    report = new EvalJob(spark, config, line -> { }).run();
+  }
+
+  @AfterAll
+  static void tearDown() throws IOException {
+    spark.stop();
+    AtomicDirectory.deleteRecursively(root);
+  }
+
+  static EvalConfig suite(String model, String output, EvalConfig.Embeddings embeddings) {
+    List<EvalConfig.Task> tasks = new ArrayList<>(List.of(
+        task("retrieval", "retrieval", SAMPLE.resolve("retrieval"), null, embeddings)));
+    if (embeddings == null) {
+      tasks.add(new EvalConfig.Task("sections", "classification", null, null,
+          SAMPLE.resolve("classification/train.jsonl").toString(),
+          SAMPLE.resolve("classification/test.jsonl").toString(), null, null, 2, 4, null));
+      tasks.add(task("clusters", "clustering", SAMPLE.resolve("clustering/s2s_topical.jsonl"),
+          null, null));
+      tasks.add(task("rerank", "reranking", SAMPLE.resolve("reranking/test.jsonl"), null,
+          null));
+      tasks.add(task("pairs", "pair_classification",
+          SAMPLE.resolve("pair_classification/en-de.jsonl"), null, null));
+      tasks.add(task("bitext", "bitext", SAMPLE.resolve("bitext/mining_test_en-de.jsonl"),
+          Map.of("source", "xx", "target", "en"), null));
+      tasks.add(task("sts", "sts", root.resolve("sts.jsonl"), null, null));
+    }
+    return new EvalConfig(model, null, output, null, embeddings == null ? List.of()
+        : List.of(8, 16), 42L, new EvalConfig.Retrieval(20, List.of(1, 10, 20), true, 50, 64),
+        Map.of(), tasks);
+  }
+
+  private static EvalConfig.Task task(String name, String type, Path path,
+      Map<String, String> fields, EvalConfig.Embeddings embeddings) {
+    return new EvalConfig.Task(name, type, path.toString(), null, null, null, fields, null, null,
+        null, embeddings);
+  }
+
+  @Test
+  void everyTaskHasItsMetricsAtEveryDimAndBm25BesideRetrieval() {
+    assertEquals(List.of(8, 16), report.dims());
+    assertEquals(Map.of("retrieval", "ndcg@10", "sections", "accuracy", "clusters", "v_measure",
+        "rerank", "map", "pairs", "max_ap", "bitext", "f1", "sts", "cosine_spearman"),
+        report.mainMetrics());
+    for (String task : report.mainMetrics().keySet()) {
+      for (int d : report.dims()) {
+        double v = report.main(task, d);
+        assertTrue(Double.isFinite(v), task + " at d" + d + ": " + v);
+      }
+    }
+    for (String metric : List.of("ndcg", "map", "recall", "precision", "mrr")) {
+      for (int k : List.of(1, 10, 20)) {
+        assertTrue(report.metrics().containsKey("retrieval/" + metric + "@" + k + "/d8"));
+        assertTrue(report.baselines().get("bm25").containsKey("retrieval/" + metric + "@" + k));
+      }
+    }
+    assertTrue(Files.isRegularFile(Path.of(config.output(), "report.json")));
+    assertTrue(Files.isRegularFile(Path.of(config.output(), "report.md")));
+    assertEquals(report.metrics(), EvalReport.read(Path.of(config.output(), "report.json"))
+        .metrics());
+  }
+
+  @Test
+  void bm25FromTheStreamedOnDiskIndexEqualsTheInMemoryIndex() {
+    BeirTask task = BeirTask.read(SAMPLE.resolve("retrieval"), "test");
+    Map<String, Double> inMemory = RetrievalMetrics.evaluate(Bm25Retriever.search(task, 20),
+        task.qrels(), List.of(1, 10, 20));
+    inMemory.forEach((m, v) -> assertEquals(v, report.baselines().get("bm25")
+        .get("retrieval/" + m), 1e-12, m));
+  }
+
+  @Test
+  void retrievalMetricsEqualExhaustiveSearchOverTheWrittenEmbeddings() {
+    BeirTask task = BeirTask.read(SAMPLE.resolve("retrieval"), "test");
+    String work = Path.of(config.work(), "retrieval").toString();
+    for (int d : List.of(8, 16)) {
+      Map<String, float[]> docs = vectors(work + "/corpus", d);
+      Map<String, float[]> queries = vectors(work + "/queries", d);
+      Map<String, List<RetrievalMetrics.Hit>> runs = new HashMap<>();
+      for (String q : task.queries().keySet()) {
+        runs.put(q, exhaustive(queries.get(q), docs, 20));
+      }
+      int dim = d;
+      RetrievalMetrics.evaluate(runs, task.qrels(), List.of(1, 10, 20)).forEach((m, v) ->
+          assertEquals(v, report.metrics().get(ReportKeys.of("retrieval", m, dim)), 1e-9,
+              m + " d" + dim));
+    }
+  }
+
+  @Test
+  void precomputedEmbeddingsNeedNoModelAndGiveTheSameNumbers() {
+    String work = Path.of(config.work(), "retrieval").toString();
+    EvalConfig fromParquet = suite(null, root.resolve("report-parquet").toString(),
+        new EvalConfig.Embeddings(work + "/corpus", work + "/queries"));
+    EvalReport again = new EvalJob(spark, fromParquet, line -> { }).evaluate();
+    again.metrics().forEach((k, v) -> assertEquals(report.metrics().get(k), v, 1e-12, k));
+    assertEquals(30, again.metrics().size());
+
+    EvalConfig missingDim = new EvalConfig(null, null, root.resolve("r3").toString(), null,
+        List.of(32), 42L, null, Map.of(), fromParquet.tasks());
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> new EvalJob(spark, missingDim, line -> { }).evaluate());
+    assertTrue(e.getMessage().contains("has no column embedding_d32"), e.getMessage());
+  }
+
+  @Test
+  void distributedTopKEqualsExhaustiveSearchWhateverThePartitioning() {
+    SplittableRandom r = new SplittableRandom(9);
+    int docs = 700;
+    int dim = 12;
+    List<Row> rows = new ArrayList<>();
+    Map<String, float[]> corpus = new HashMap<>();
+    for (int i = 0; i < docs; i++) {
+      float[] v = unit(r, dim);
+      String id = "doc-" + i;
+      corpus.put(id, v);
+      rows.add(RowFactory.create(id, toList(v)));
+    }
+    float[][] queries = new float[37][];
+    for (int i = 0; i < queries.length; i++) {
+      queries[i] = unit(r, dim);
+    }
+    StructType schema = new StructType().add("id", DataTypes.StringType)
+        .add("embedding_d12", DataTypes.createArrayType(DataTypes.FloatType));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<List<TopK.Hit>> one = null;
+    for (int partitions : new int[] {1, 7}) {
+      Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(partitions);
+      List<List<TopK.Hit>> hits = DistributedTopK.search(jsc, df, new int[] {dim},
+          new float[][][] {queries}, 15, 32).get(0);
+      for (int q = 0; q < queries.length; q++) {
+        List<RetrievalMetrics.Hit> expected = exhaustive(queries[q], corpus, 15);
+        assertEquals(expected.stream().map(RetrievalMetrics.Hit::id).toList(),
+            hits.get(q).stream().map(TopK.Hit::id).toList(), "query " + q);
+        for (int i = 0; i < 15; i++) {
+          assertEquals(expected.get(i).score(), hits.get(q).get(i).score(), 1e-5);
+        }
+      }
+      if (one != null) {
+        for (int q = 0; q < queries.length; q++) {
+          assertEquals(one.get(q).stream().map(TopK.Hit::id).toList(),
+              hits.get(q).stream().map(TopK.Hit::id).toList(), "1 and 7 partitions");
+        }
+      }
+      one = hits;
+    }
+    // Negative control: without the documents of one partition the exhaustive result differs.
+    Map<String, float[]> fewer = new HashMap<>(corpus);
+    for (int i = 0; i < docs / 7; i++) {
+      fewer.remove("doc-" + i);
+    }
+    int differ = 0;
+    for (int q = 0; q < queries.length; q++) {
+      differ += exhaustive(queries[q], fewer, 15).stream().map(RetrievalMetrics.Hit::id).toList()
+          .equals(one.get(q).stream().map(TopK.Hit::id).toList()) ? 0 : 1;
+    }
+    assertNotEquals(0, differ);
+  }
+
+  @Test
+  void configErrorsNameTheKey() {
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> new EvalConfig(
+        "m", null, null, null, null, null, null, null, List.of(new EvalConfig.Task("x", "qa",
+        "p", null, null, null, null, null, null, null, null))));
+    assertTrue(e.getMessage().contains("tasks[0].type = 'qa' must be one of"), e.getMessage());
+    e = assertThrows(InvalidInputException.class, () -> new EvalConfig("m", null, null, null,
+        null, null, new EvalConfig.Retrieval(10, List.of(20), null, null, null), null,
+        List.of(task("x", "bitext", Path.of("b"), Map.of("text", "t"), null))));
+    assertTrue(e.getMessage().contains("retrieval.ks contains 20"), e.getMessage());
+    assertTrue(e.getMessage().contains("tasks[0].fields.text is not a field of a bitext task"),
+        e.getMessage());
+  }
+
+  private static List<RetrievalMetrics.Hit> exhaustive(float[] q, Map<String, float[]> docs,
+      int k) {
+    List<RetrievalMetrics.Hit> all = new ArrayList<>();
+    for (Map.Entry<String, float[]> d : docs.entrySet()) {
+      double s = 0;
+      for (int i = 0; i < q.length; i++) {
+        s += (double) q[i] * d.getValue()[i];
+      }
+      all.add(new RetrievalMetrics.Hit(d.getKey(), s));
+    }
+    all.sort(Comparator.comparingDouble(RetrievalMetrics.Hit::score).reversed()
+        .thenComparing(RetrievalMetrics.Hit::id, Comparator.reverseOrder()));
+    return all.subList(0, k);
+  }
+
+  private static Map<String, float[]> vectors(String parquet, int dim) {
+    Map<String, float[]> out = new HashMap<>();
+    for (Row r : spark.read().parquet(parquet).select("id", "embedding_d" + dim)
+        .collectAsList()) {
+      List<Float> v = r.getList(1);
+      float[] f = new float[v.size()];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = v.get(i);
+      }
+      out.put(r.getString(0), f);
+    }
+    return out;
+  }
+
+  private static float[] unit(SplittableRandom r, int dim) {
+    float[] v = new float[dim];
+    double n = 0;
+    for (int i = 0; i < dim; i++) {
+      v[i] = (float) (r.nextDouble() * 2 - 1);
+      n += v[i] * v[i];
+    }
+    for (int i = 0; i < dim; i++) {
+      v[i] /= (float) Math.sqrt(n);
+    }
+    return v;
+  }
+
+  private static List<Float> toList(float[] v) {
+    List<Float> out = new ArrayList<>();
+    for (float f : v) {
+      out.add(f);
+    }
+    return out;
+  }
+
+  private static void writeSts(Path file) throws IOException {
+    List<String> lines = new ArrayList<>();
+    String[][] pairs = {{"python library", "python module", "4.5"},
+        {"font package", "fonts for the desktop", "4"}, {"kernel module", "web browser", "0.5"},
+        {"mail client", "email reader", "4.5"}, {"game engine", "database server", "0"},
+        {"image viewer", "picture viewer", "5"}};
+    for (String[] p : pairs) {
+      lines.add("{\"sentence1\":\"" + p[0] + "\",\"sentence2\":\"" + p[1] + "\",\"score\":" + p[2]
+          + "}");
+    }
+    Files.write(file, lines);
+  }
+}
