@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Build or import a model, train it on the sample pairs, embed the bundled "
         + "sample on Spark into Parquet, and "
-        + "print nearest neighbours, recall@10 and bitext-mining F1.")
+        + "print nearest neighbours, then evaluate it on the sample suite next to BM25 (eval job).")
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--sample", defaultValue = "data/sample",
       description = "Sample data directory (default: ${DEFAULT-VALUE}).")

@@ -2,12 +2,14 @@ package io.embedspark.jobs;
 
 import io.embedspark.data.JsonlTexts;
 import io.embedspark.data.PromptTemplate;
-import io.embedspark.eval.BitextMining;
+import io.embedspark.eval.report.EvalReport;
+import io.embedspark.eval.tasks.ReportKeys;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.ImportOptions;
 import io.embedspark.io.ModelSources;
 import io.embedspark.io.PresetModels;
 import io.embedspark.io.ProjectionInit;
+import io.embedspark.jobs.eval.EvalJob;
 import io.embedspark.jobs.train.TrainJob;
 import io.embedspark.jobs.train.TrainJobConfig;
 import java.nio.file.Path;
@@ -20,9 +22,10 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The end-to-end run on the bundled sample: get a model (train a WordPiece vocabulary and
  * initialise a preset, or import a pretrained checkpoint), train it contrastively on the sample's
- * pairs on the driver (single machine, for now), write it as a bundle, embed the sample
- * retrieval corpus, queries and bitext on Spark into Parquet, and print nearest neighbours,
- * recall@10 and bitext-mining F1.
+ * pairs and bitext with the train job on Spark, write it as a bundle, embed the sample retrieval
+ * corpus and queries with the embed job into Parquet, print nearest neighbours, and evaluate the
+ * model on the sample suite with the eval job (a short table next to BM25; the full report in
+ * {@code <work>/eval}).
  */
 public final class DemoJob {
   private static final List<String> BITEXT_LANGUAGES = List.of("de", "fr");
@@ -44,18 +47,18 @@ public final class DemoJob {
         bundle.config().model().numLayers(), bundle.config().model().hiddenSize(),
         bundle.parameters().count(), modelDir);
     Model model = new Model(modelDir, bundle.config().model().outputDim());
-    double recall = retrieval(o, spark, model);
+    showNeighbours(o, spark, model);
+    EvalReport report = new EvalJob(spark, DemoSuite.config(o.sample(), modelDir,
+        o.workDir()), line -> log("%s", line)).run();
+    System.out.print(ReportTable.text(report));
+    int full = report.fullDim();
+    double recall = report.metrics().get(ReportKeys.of(DemoSuite.RETRIEVAL, "recall@10", full));
     Map<String, Double> f1 = new java.util.TreeMap<>();
     for (String lang : BITEXT_LANGUAGES) {
-      f1.put("en-" + lang, bitext(o, spark, model, lang));
+      f1.put("en-" + lang, report.main(DemoSuite.bitext(lang), full));
     }
-    long t0 = System.nanoTime();
-    try (io.embedspark.model.EmbeddingModel m = bundle.toModel(
-        org.nd4j.linalg.api.buffer.DataType.FLOAT)) {
-      SampleSuite.evaluate(o.sample(), m).forEach((k, v) -> log("%-40s %.3f", k, v));
-    }
-    log("classification and clustering evaluated in %.1f s", (System.nanoTime() - t0) / 1e9);
-    log("summary: recall@10 = %.3f, bitext F1 %s", recall, f1);
+    log("summary: recall@10 = %.3f, bitext F1 %s; report in %s", recall, f1,
+        o.workDir().resolve("eval/report.md"));
     return new Summary((int) bundle.parameters().count(), recall, f1);
   }
 
@@ -128,7 +131,11 @@ public final class DemoJob {
   /** The written bundle and its output dim. */
   private record Model(Path dir, int outputDim) {}
 
-  private static double retrieval(Options o, SparkSession spark, Model model) {
+  /**
+   * Embeds the sample corpus and queries with the embed job into Parquet (every Matryoshka dim;
+   * the eval job reads them back) and prints the nearest documents of a few queries.
+   */
+  private static void showNeighbours(Options o, SparkSession spark, Model model) {
     Path dir = o.sample().resolve("retrieval");
     Path out = o.workDir().resolve("embeddings");
     Map<String, float[]> docs = TextEmbedding.embedJsonl(spark, model.dir(), model.outputDim(),
@@ -139,30 +146,7 @@ public final class DemoJob {
     Map<String, float[]> queries = TextEmbedding.embedJsonl(spark, model.dir(),
         model.outputDim(), dir.resolve("queries.jsonl").toString(), "_id", "text", null,
         PromptTemplate.SEARCH_QUERY, out.resolve("queries").toString());
-    SampleRetrieval retrieval = new SampleRetrieval(dir, docs, queries);
-    double recall = retrieval.printNeighboursAndRecall(3, 10);
-    retrieval.printAgainstBm25(dir);
-    return recall;
-  }
-
-  private static double bitext(Options o, SparkSession spark, Model model, String lang) {
-    Path file = o.sample().resolve("bitext/mining_test_en-" + lang + ".jsonl");
-    Path out = o.workDir().resolve("embeddings");
-    Map<String, float[]> en = TextEmbedding.embedJsonl(spark, model.dir(), model.outputDim(),
-        file.toString(), "id", "en", null, PromptTemplate.NONE,
-        out.resolve("bitext-en-" + lang + "-en").toString());
-    Map<String, float[]> xx = TextEmbedding.embedJsonl(spark, model.dir(), model.outputDim(),
-        file.toString(), "id", "xx", null, PromptTemplate.NONE,
-        out.resolve("bitext-en-" + lang + "-" + lang).toString());
-    List<String> ids = new ArrayList<>(en.keySet());
-    java.util.Collections.sort(ids);
-    float[][] source = ids.stream().map(xx::get).toArray(float[][]::new);
-    float[][] target = ids.stream().map(en::get).toArray(float[][]::new);
-    int[] predicted = BitextMining.match(source, target);
-    double f1 = BitextMining.f1(predicted);
-    log("bitext mining %s->en: %d pairs, F1 = %.3f (chance %.3f)", lang, ids.size(), f1,
-        1.0 / ids.size());
-    return f1;
+    new SampleRetrieval(dir, docs, queries).printNeighbours(3);
   }
 
   static void log(String format, Object... args) {

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Nearest-neighbour search over a small BEIR task held in memory, for the demo's printout. */
+/** The nearest documents of a few sample queries, searched in memory, for the demo's printout. */
 final class SampleRetrieval {
   private final Map<String, String> docTexts = new HashMap<>();
   private final Map<String, String> queryTexts = new HashMap<>();
@@ -51,57 +51,16 @@ final class SampleRetrieval {
     }
   }
 
-  /**
-   * Prints MTEB's retrieval metrics at 10 for the model (exact search over the corpus) next to
-   * BM25 on the same task; returns the model's metrics.
-   */
-  Map<String, Double> printAgainstBm25(Path beirDir) {
-    io.embedspark.eval.BeirTask task = io.embedspark.eval.BeirTask.read(beirDir, "test");
-    Map<String, List<io.embedspark.eval.RetrievalMetrics.Hit>> runs = new HashMap<>();
-    for (String q : task.queries().keySet()) {
-      float[] v = queries.get(q);
-      int[] top = NearestNeighbours.topK(v, docVectors, 100);
-      List<io.embedspark.eval.RetrievalMetrics.Hit> hits = new ArrayList<>();
-      for (int i : top) {
-        double score = 0;
-        for (int j = 0; j < v.length; j++) {
-          score += v[j] * (double) docVectors[i][j];
-        }
-        hits.add(new io.embedspark.eval.RetrievalMetrics.Hit(docIds.get(i), score));
-      }
-      runs.put(q, hits);
-    }
-    List<Integer> ks = List.of(10);
-    Map<String, Double> model = io.embedspark.eval.RetrievalMetrics.evaluate(runs, task.qrels(),
-        ks);
-    Map<String, Double> bm25 = io.embedspark.eval.RetrievalMetrics.evaluate(
-        io.embedspark.eval.Bm25Retriever.search(task, 100), task.qrels(), ks);
-    DemoJob.log("%-14s %8s %8s", "retrieval", "model", "BM25");
-    for (String metric : model.keySet()) {
-      DemoJob.log("%-14s %8.3f %8.3f", metric, model.get(metric), bm25.get(metric));
-    }
-    return model;
-  }
-
-  /** Prints the top hits of the first {@code show} queries and returns mean recall@k. */
-  double printNeighboursAndRecall(int show, int k) {
-    double recallSum = 0;
+  /** Prints the top three hits of the first {@code show} judged queries. */
+  void printNeighbours(int show) {
     int shown = 0;
     for (Map.Entry<String, Set<String>> e : relevant.entrySet()) {
-      int[] top = NearestNeighbours.topK(queries.get(e.getKey()), docVectors, k);
-      int hits = 0;
-      for (int i : top) {
-        hits += e.getValue().contains(docIds.get(i)) ? 1 : 0;
+      if (shown++ >= show) {
+        return;
       }
-      recallSum += (double) hits / e.getValue().size();
-      if (shown++ < show) {
-        print(e.getKey(), top, e.getValue());
-      }
+      print(e.getKey(), NearestNeighbours.topK(queries.get(e.getKey()), docVectors, 3),
+          e.getValue());
     }
-    double recall = recallSum / relevant.size();
-    DemoJob.log("retrieval on the sample: %d queries, %d documents, recall@%d = %.3f",
-        relevant.size(), docIds.size(), k, recall);
-    return recall;
   }
 
   private void print(String queryId, int[] top, Set<String> gold) {

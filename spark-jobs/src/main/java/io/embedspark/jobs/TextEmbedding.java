@@ -11,8 +11,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Embeds a JSON-lines file with the {@code embed} job ({@link EmbedJob}) at the model's full output
- * dim and reads the vectors back, for the demo's small evaluations.
+ * Embeds a JSON-lines file with the {@code embed} job ({@link EmbedJob}) at every Matryoshka dim of
+ * the model and reads the full-dim vectors back, for the demo's printout.
  */
 final class TextEmbedding {
   private TextEmbedding() {}
@@ -29,7 +29,7 @@ final class TextEmbedding {
         new EmbedConfig.Input(input, "jsonl", idField, textField,
             titleField == null ? "" : titleField),
         prompt.template(),
-        new EmbedConfig.Output(output, null, "overwrite", List.of(outputDim), false, false),
+        new EmbedConfig.Output(output, null, "overwrite", List.of(), false, false),
         null, null);
     new EmbedJob(spark, config, line -> { }).run();
     Map<String, float[]> out = new HashMap<>();

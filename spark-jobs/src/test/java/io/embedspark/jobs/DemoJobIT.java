@@ -43,14 +43,15 @@ class DemoJobIT {
         new DemoJob.Options(SAMPLE, work, "tiny", 600, 64, 0, 7L, 3), spark);
 
     Dataset<Row> corpus = spark.read().parquet(work.resolve("embeddings/corpus").toString());
-    assertEquals("struct<id:string,truncated:boolean,embedding_d16:array<float>>",
-        corpus.schema().simpleString(), "the embed job's output at the tiny model's full dim");
+    assertEquals("struct<id:string,truncated:boolean,embedding_d8:array<float>,"
+        + "embedding_d16:array<float>>",
+        corpus.schema().simpleString(), "the embed job's output at the tiny model's dims");
     List<JsonNode> docs = JsonlTexts.rows(SAMPLE.resolve("retrieval/corpus.jsonl"));
     assertEquals(docs.size(), corpus.count(), "one embedding row per document");
 
     Map<String, float[]> fromSpark = new HashMap<>();
     for (Row r : corpus.collectAsList()) {
-      List<Float> v = r.getList(2);
+      List<Float> v = r.getList(3);
       float[] e = new float[v.size()];
       for (int i = 0; i < e.length; i++) {
         e[i] = v.get(i);
@@ -78,5 +79,11 @@ class DemoJobIT {
     }
     assertTrue(summary.recallAt10() >= 0 && summary.recallAt10() <= 1);
     assertEquals(2, summary.bitextF1().size());
+    io.embedspark.eval.report.EvalReport report = io.embedspark.eval.report.EvalReport.read(
+        work.resolve("eval/report.json"));
+    assertEquals(7, report.mainMetrics().size(), "every task of the sample suite");
+    assertTrue(report.baselines().get("bm25").containsKey("debian-retrieval/ndcg@10"));
+    assertEquals(summary.recallAt10(), report.metrics().get("debian-retrieval/recall@10/d16"));
+    assertTrue(java.nio.file.Files.isRegularFile(work.resolve("eval/plots/dims.png")));
   }
 }

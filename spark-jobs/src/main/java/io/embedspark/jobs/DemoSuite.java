@@ -1,0 +1,50 @@
+package io.embedspark.jobs;
+
+import io.embedspark.jobs.eval.EvalConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bundled sample suite the demo ends with (the same tasks as {@code conf/eval.yaml}):
+ * retrieval from the embed job's Parquet, section classification, clustering, reranking, pair
+ * classification and bitext mining.
+ */
+final class DemoSuite {
+  static final String RETRIEVAL = "debian-retrieval";
+
+  private DemoSuite() {}
+
+  static String bitext(String lang) {
+    return "debian-bitext-" + lang;
+  }
+
+  /** The suite over {@code sample}, retrieval reading {@code <work>/embeddings/{corpus,queries}}. */
+  static EvalConfig config(Path sample, Path model, Path work) {
+    Path embeddings = work.resolve("embeddings");
+    List<EvalConfig.Task> tasks = List.of(
+        task(RETRIEVAL, "retrieval", sample.resolve("retrieval"), null,
+            new EvalConfig.Embeddings(embeddings.resolve("corpus").toString(),
+                embeddings.resolve("queries").toString())),
+        new EvalConfig.Task("debian-sections", "classification", null, null,
+            sample.resolve("classification/train.jsonl").toString(),
+            sample.resolve("classification/test.jsonl").toString(), null, null, 10, 8, null),
+        task("debian-clustering-s2s", "clustering", sample.resolve(
+            "clustering/s2s_topical.jsonl"), null, null),
+        task("debian-reranking", "reranking", sample.resolve("reranking/test.jsonl"), null, null),
+        task("debian-pairs-de", "pair_classification",
+            sample.resolve("pair_classification/en-de.jsonl"), null, null),
+        task(bitext("de"), "bitext", sample.resolve("bitext/mining_test_en-de.jsonl"),
+            Map.of("source", "xx", "target", "en"), null),
+        task(bitext("fr"), "bitext", sample.resolve("bitext/mining_test_en-fr.jsonl"),
+            Map.of("source", "xx", "target", "en"), null));
+    return new EvalConfig(model.toString(), null, work.resolve("eval").toString(), null, null,
+        42L, null, Map.of(), tasks);
+  }
+
+  private static EvalConfig.Task task(String name, String type, Path path,
+      Map<String, String> fields, EvalConfig.Embeddings embeddings) {
+    return new EvalConfig.Task(name, type, path.toString(), null, null, null, fields, null, null,
+        null, embeddings);
+  }
+}
