@@ -2,7 +2,7 @@
 """Derives the sample suite's reranking and pair-classification tasks from the bundled sample.
 
 Deterministic, Python 3 standard library only:
-  python3 tools/make_eval_tasks.py [data/sample]
+  python3 tools/make_eval_tasks.py [data/sample]   (after tools/make_sample.py; updates counts.json)
 
 reranking/test.jsonl       {query, positive: [...], negative: [...]} per judged test query:
                            the relevant documents, and the 5 other corpus documents that share
@@ -65,4 +65,11 @@ for lang in ("de", "fr"):
         out.append({"sentence1": p["xx"], "sentence2": pairs[(i + 7) % len(pairs)]["en"],
                     "label": 0})
     write(root / f"pair_classification/en-{lang}.jsonl", out)
+counts_file = root / "counts.json"
+counts = json.loads(counts_file.read_text()) if counts_file.exists() else {}
+counts["reranking/test"] = len(reranking)
+for lang in ("de", "fr"):
+    counts[f"pair_classification/en-{lang}"] = sum(
+        1 for _ in rows(root / f"pair_classification/en-{lang}.jsonl"))
+counts_file.write_text(json.dumps(counts, indent=1, sort_keys=True))
 print("reranking:", len(reranking), "queries; pair classification written")

@@ -60,12 +60,37 @@ def main(src, out):
             f.write(f"{q}\t{d}\t{s}\n")
     counts["retrieval/qrels"] = len(qrels)
 
+    # Dev retrieval (for choosing checkpoints): dev queries, their relevant docs, distractors.
+    dev_qrels = []
+    with open(f"{src}/retrieval/qrels/dev.tsv", encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            qid, did, score = line.rstrip("\n").split("\t")
+            if keep(qid, 20):
+                dev_qrels.append((qid, did, score))
+    dev_wanted = {d for _, d, _ in dev_qrels}
+    dev_corpus = [d for d in read_jsonl(f"{src}/retrieval/corpus.jsonl")
+                  if d["_id"] in dev_wanted or keep("dev:" + d["_id"], 25)]
+    counts["retrieval-dev/corpus"] = write_jsonl(f"{out}/retrieval-dev/corpus.jsonl",
+                                                 dev_corpus)
+    dev_qids = sorted({q for q, _, _ in dev_qrels})
+    counts["retrieval-dev/queries"] = write_jsonl(f"{out}/retrieval-dev/queries.jsonl",
+                                                  [queries[q] for q in dev_qids])
+    os.makedirs(f"{out}/retrieval-dev/qrels", exist_ok=True)
+    with open(f"{out}/retrieval-dev/qrels/dev.tsv", "w", encoding="utf-8") as f:
+        f.write("query-id\tcorpus-id\tscore\n")
+        for q, d, s in dev_qrels:
+            f.write(f"{q}\t{d}\t{s}\n")
+    counts["retrieval-dev/qrels"] = len(dev_qrels)
+
     def cls_rows(path, per_mille):
         return [dict(id=r["id"], text=r["text"], label=r["label"])
                 for r in read_jsonl(path) if keep(r["id"], per_mille)]
     counts["classification/train"] = write_jsonl(
         f"{out}/classification/train.jsonl",
         cls_rows(f"{src}/classification/train.jsonl.gz", 60))
+    counts["classification/dev"] = write_jsonl(
+        f"{out}/classification/dev.jsonl", cls_rows(f"{src}/classification/dev.jsonl", 50))
     counts["classification/test"] = write_jsonl(
         f"{out}/classification/test.jsonl", cls_rows(f"{src}/classification/test.jsonl", 100))
 

@@ -55,4 +55,45 @@ class ModelSoupTest {
     assertTrue(e.getMessage().contains("runs/cut"), e.getMessage());
     assertThrows(InvalidInputException.class, () -> ModelSoup.uniform(List.of(), List.of()));
   }
+
+  @Test
+  void greedySoupKeepsOnlyIngredientsThatDoNotLowerTheHeldOutScore() {
+    // Held-out score: minus the distance of one parameter tensor to a target, the mean of a and b.
+    CheckpointBundle a = TinyBundles.create(1);
+    CheckpointBundle b = TinyBundles.create(2);
+    CheckpointBundle far = TinyBundles.create(3);
+    String name = "encoder.layer.0.attention.self.query.weight";
+    float[] x = a.parameters().get(name).values();
+    float[] y = b.parameters().get(name).values();
+    float[] z = far.parameters().get(name).values();
+    for (int i = 0; i < z.length; i++) {
+      z[i] = 20 * z[i];
+    }
+    float[] target = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      target[i] = (x[i] + y[i]) / 2;
+    }
+    java.util.function.ToDoubleFunction<CheckpointBundle> score = m -> {
+      float[] v = m.parameters().get(name).values();
+      double d = 0;
+      for (int i = 0; i < v.length; i++) {
+        d += (v[i] - target[i]) * (double) (v[i] - target[i]);
+      }
+      return -Math.sqrt(d);
+    };
+    List<ModelSoup.Candidate> candidates = List.of(
+        new ModelSoup.Candidate("far", far, score.applyAsDouble(far)),
+        new ModelSoup.Candidate("b", b, score.applyAsDouble(b)),
+        new ModelSoup.Candidate("a", a, score.applyAsDouble(a)));
+    ModelSoup.Greedy greedy = ModelSoup.greedy(candidates, score);
+
+    assertEquals(2, greedy.ingredients().size(), greedy.log().toString());
+    assertTrue(greedy.ingredients().containsAll(List.of("a", "b")), greedy.log().toString());
+    assertEquals(0.0, greedy.score(), 1e-5, "the soup of a and b is the target");
+    // Negative control: the uniform soup of all three, far included, scores worse.
+    double all = score.applyAsDouble(ModelSoup.uniform(List.of(a, b, far), List.of("a", "b",
+        "far")));
+    assertTrue(all < greedy.score() - 1e-3, "uniform soup " + all);
+    assertTrue(greedy.soup().provenance().origin().startsWith("soup:greedy of "));
+  }
 }

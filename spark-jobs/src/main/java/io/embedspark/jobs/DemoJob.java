@@ -83,7 +83,7 @@ public final class DemoJob {
         o.maxLength());
     TrainJobConfig pre = new TrainJobConfig("prefinetune", init.toString(),
         o.workDir().resolve("prefinetune").toString(), List.of(pairs), tokenizer,
-        trainSettings(o.trainSteps(), 32, 1e-3, o.seed()), null);
+        trainSettings(o.trainSteps(), 32, 1e-3, o.seed()), null, null);
     new TrainJob(spark, pre, line -> log("%s", line)).run();
     List<TrainJobConfig.Dataset> mixture = new ArrayList<>(List.of(pairs));
     for (String lang : BITEXT_LANGUAGES) {
@@ -94,7 +94,7 @@ public final class DemoJob {
     TrainJobConfig fine = new TrainJobConfig("finetune",
         o.workDir().resolve("prefinetune/model").toString(),
         o.workDir().resolve("finetune").toString(), mixture, tokenizer,
-        trainSettings(Math.max(1, o.trainSteps() / 2), 16, 5e-4, o.seed() + 1), null);
+        trainSettings(Math.max(1, o.trainSteps() / 2), 16, 5e-4, o.seed() + 1), null, null);
     return new TrainJob(spark, fine, line -> log("%s", line)).run();
   }
 

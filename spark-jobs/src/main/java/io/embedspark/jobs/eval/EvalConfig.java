@@ -14,7 +14,8 @@ import java.util.Set;
  * in docs/EVAL.md). Bad values are reported with their dotted key.
  *
  * @param model checkpoint bundle directory (any Hadoop file system); needed unless every task is
- *     a retrieval task with precomputed embeddings
+ *     a retrieval task with precomputed embeddings (checked when the job runs, so a dev suite
+ *     can leave it to the train job)
  * @param name the model's name in the report; default: the bundle directory's name
  * @param output directory of report.json, report.md and plots/ (local)
  * @param work directory of the embeddings the job computes (any Hadoop file system); default
@@ -132,7 +133,6 @@ public record EvalConfig(String model, String name, String output, String work, 
       p.add("tasks must list at least one task");
     }
     Set<String> names = new HashSet<>();
-    boolean needsModel = false;
     for (int i = 0; i < tasks.size(); i++) {
       Task t = tasks.get(i);
       String key = "tasks[" + i + "]";
@@ -177,7 +177,6 @@ public record EvalConfig(String model, String name, String output, String work, 
       }
       boolean precomputed = type.equals("retrieval") && t.embeddings() != null
           && !blank(t.embeddings().corpus()) && !blank(t.embeddings().queries());
-      needsModel |= !precomputed;
       if (t.embeddings() != null && type.equals("retrieval") && !precomputed) {
         p.add(key + ".embeddings needs both corpus and queries");
       }
@@ -186,9 +185,6 @@ public record EvalConfig(String model, String name, String output, String work, 
       } catch (InvalidInputException e) {
         p.add(key + ".prompt: " + e.getMessage());
       }
-    }
-    if (needsModel && blank(model)) {
-      p.add("model must name a checkpoint bundle: some tasks are embedded by the job");
     }
     if (!p.isEmpty()) {
       throw new InvalidInputException(String.join("; ", p));
@@ -201,6 +197,11 @@ public record EvalConfig(String model, String name, String output, String work, 
           t.samplesPerLabel() == null ? 8 : t.samplesPerLabel(), t.embeddings()));
     }
     tasks = List.copyOf(normalised);
+  }
+
+  /** Whether some task is embedded by the job (so a model is needed). */
+  public boolean needsModel() {
+    return tasks.stream().anyMatch(t -> t.embeddings() == null);
   }
 
   /** The model's name in the report. */

@@ -58,8 +58,12 @@ public final class EvalJob {
     long t0 = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    BundleFiles files = config.model() == null || config.model().isBlank() ? null
-        : BundleFiles.of(config.model(), hadoop);
+    boolean noModel = config.model() == null || config.model().isBlank();
+    if (noModel && config.needsModel()) {
+      throw new InvalidInputException("model must name a checkpoint bundle: some tasks are "
+          + "embedded by the job (only retrieval tasks with embeddings need none)");
+    }
+    BundleFiles files = noModel ? null : BundleFiles.of(config.model(), hadoop);
     int[] dims = dims(files == null ? null : files.config());
     Broadcast<BundleFiles> bundle = files == null ? null : jsc.broadcast(files);
     TaskFiles taskFiles = new TaskFiles(hadoop);

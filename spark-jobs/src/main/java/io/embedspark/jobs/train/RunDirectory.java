@@ -95,7 +95,7 @@ public final class RunDirectory {
       return;
     }
     pushDirectory(checkpoint, checkpoint.getFileName().toString());
-    pushFile(METRICS);
+    push(METRICS);
   }
 
   /** Pushes the final model, the metrics and the loss curve. */
@@ -104,8 +104,8 @@ public final class RunDirectory {
       return;
     }
     pushDirectory(local.resolve(MODEL), MODEL);
-    pushFile(METRICS);
-    pushFile(CURVE);
+    push(METRICS);
+    push(CURVE);
   }
 
   private void pushDirectory(Path dir, String name) {
@@ -127,7 +127,15 @@ public final class RunDirectory {
     }
   }
 
-  private void pushFile(String name) {
+  /** Pushes a file of the local run directory (a no-op for a local run directory). */
+  public void pushFile(String name) {
+    if (remote == null) {
+      return;
+    }
+    push(name);
+  }
+
+  private void push(String name) {
     Path file = local.resolve(name);
     if (!Files.exists(file)) {
       return;

@@ -67,6 +67,7 @@ public final class TrainJob {
         : (encoder, loss, chunk) -> new SparkGradientStep(
             JavaSparkContext.fromSparkContext(spark.sparkContext()), encoder, loss, chunk,
             shards, trainer.dropout());
+    java.util.function.Consumer<Path> onCheckpoint = checkpointListener(run, runDir);
     progress.accept(String.format("%s: %d steps of %d examples, %s mode%s, run directory %s",
         config.stage(), trainer.steps(), trainer.globalBatchSize(), config.distributed().mode(),
         config.distributed().mode().equals("local") ? "" : " over " + shards + " shards",
@@ -74,17 +75,35 @@ public final class TrainJob {
     CheckpointBundle trained = config.distributed().mode().equals("parameter-averaging")
         ? new ParameterAveragingTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
             trainer, TaskPrompts.retrievalDefaults(), runDir, DataType.FLOAT, progress, shards,
-            config.distributed().averagingSteps()).onCheckpoint(run::pushCheckpoint)
+            config.distributed().averagingSteps()).onCheckpoint(onCheckpoint)
             .train(start, batches, trainer.steps()).model()
         : new ContrastiveTrainer(trainer, TaskPrompts.retrievalDefaults(), runDir,
             DataType.FLOAT, progress, steps, "train:" + config.stage() + ":"
-            + config.distributed().mode()).onCheckpoint(run::pushCheckpoint)
+            + config.distributed().mode()).onCheckpoint(onCheckpoint)
             .train(start, batches, trainer.steps()).model();
     trained.write(runDir.resolve("model"), true);
     run.pushFinal();
     progress.accept("trained model written to " + (run.isRemote() ? config.runDir() + "/model"
         : runDir.resolve("model")));
     return trained;
+  }
+
+  /** Pushes each checkpoint, after evaluating it on the dev tasks when configured. */
+  private java.util.function.Consumer<Path> checkpointListener(RunDirectory run, Path runDir) {
+    if (config.eval() == null) {
+      return run::pushCheckpoint;
+    }
+    io.embedspark.jobs.eval.EvalConfig suite = io.embedspark.config.YamlConfig.load(
+        Path.of(config.eval().config()), List.of(), io.embedspark.jobs.eval.EvalConfig.class);
+    io.embedspark.jobs.eval.CheckpointEvaluation evaluation =
+        new io.embedspark.jobs.eval.CheckpointEvaluation(spark, suite, config.eval().metric(),
+            runDir, progress);
+    return checkpoint -> {
+      evaluation.accept(checkpoint);
+      run.pushCheckpoint(checkpoint);
+      run.pushFile(io.embedspark.jobs.eval.CheckpointEvaluation.LOG);
+      run.pushFile(io.embedspark.jobs.eval.CheckpointEvaluation.CURVE);
+    };
   }
 
   private CheckpointBundle startModel(List<TrainingExample> rows) {

@@ -21,9 +21,18 @@ import java.util.Locale;
  * @param tokenizer vocabulary and length for presets (and the length for imports)
  * @param train optimisation settings
  * @param distributed where the steps run
+ * @param eval evaluation of every checkpoint on dev tasks; none when absent
  */
 public record TrainJobConfig(String stage, String model, String runDir, List<Dataset> datasets,
-    Tokenizer tokenizer, Train train, Distributed distributed) {
+    Tokenizer tokenizer, Train train, Distributed distributed, Eval eval) {
+
+  /**
+   * @param config an eval job configuration (e.g. {@code conf/eval-dev.yaml}); its {@code model},
+   *     {@code name} and {@code output} are set per checkpoint
+   * @param metric the report key that ranks checkpoints (e.g. {@code debian-dev/ndcg@10/d256});
+   *     default: the first task's main metric at the largest dim
+   */
+  public record Eval(String config, String metric) {}
 
   /**
    * @param name names the dataset in messages and logs
@@ -137,6 +146,9 @@ public record TrainJobConfig(String stage, String model, String runDir, List<Dat
           train.matryoshkaWeights(), train.dropout(), train.checkpointEvery(), train.seed());
     } catch (InvalidInputException e) {
       p.add(e.getMessage());
+    }
+    if (eval != null && (eval.config() == null || eval.config().isBlank())) {
+      eval = null;
     }
     if (tokenizer.maxLength() <= 2) {
       p.add("tokenizer.max_length = " + tokenizer.maxLength() + " must be more than 2");
