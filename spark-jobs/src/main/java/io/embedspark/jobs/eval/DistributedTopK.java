@@ -105,22 +105,30 @@ final class DistributedTopK {
       return out.iterator();
     }
 
+    /**
+     * Scores a block against every query as one product, block (B x d) times queries transposed
+     * (d x n), into a column-major result so each query's B scores are contiguous.
+     */
     private static void score(INDArray queries, List<String> ids, List<float[][]> vectors,
         int d, TopK[] heaps) {
       float[][] block = new float[ids.size()][];
       for (int j = 0; j < block.length; j++) {
         block[j] = vectors.get(j)[d];
       }
-      INDArray scores = queries.mmul(Nd4j.create(block).transpose());
-      float[] s = scores.dup('c').data().asFloat();
-      int cols = block.length;
+      int rows = block.length;
+      INDArray scores = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT,
+          new long[] {rows, heaps.length}, 'f');
+      Nd4j.create(block).mmul(queries.transpose(), scores);
+      float[] s = scores.data().asFloat();
       for (int i = 0; i < heaps.length; i++) {
         TopK heap = heaps[i];
-        int base = i * cols;
-        for (int j = 0; j < cols; j++) {
-          double score = s[base + j];
-          if (heap.admits(score)) {
+        int base = i * rows;
+        float threshold = heap.threshold();
+        for (int j = 0; j < rows; j++) {
+          float score = s[base + j];
+          if (score >= threshold) {
             heap.offer(ids.get(j), score);
+            threshold = heap.threshold();
           }
         }
       }

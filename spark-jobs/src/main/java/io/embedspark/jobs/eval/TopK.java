@@ -37,9 +37,16 @@ final class TopK implements Serializable {
     }
   }
 
-  /** Whether a candidate of this score could enter (cheap pre-check before building its id). */
-  boolean admits(double score) {
-    return size < k || score >= scores[0];
+  /**
+   * The lowest float score that may still enter: minus infinity until k pairs are kept, then the
+   * worst kept score rounded down to float (a cheap pre-check; {@link #offer} decides ties).
+   */
+  float threshold() {
+    if (size < k) {
+      return Float.NEGATIVE_INFINITY;
+    }
+    float f = (float) scores[0];
+    return f > scores[0] ? Math.nextDown(f) : f;
   }
 
   /** This heap with the other's pairs offered into it. */

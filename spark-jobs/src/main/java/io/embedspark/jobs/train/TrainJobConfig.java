@@ -149,6 +149,8 @@ public record TrainJobConfig(String stage, String model, String runDir, List<Dat
     }
     if (eval != null && (eval.config() == null || eval.config().isBlank())) {
       eval = null;
+    } else if (eval != null && eval.metric() != null && eval.metric().isBlank()) {
+      eval = new Eval(eval.config(), null);
     }
     if (tokenizer.maxLength() <= 2) {
       p.add("tokenizer.max_length = " + tokenizer.maxLength() + " must be more than 2");
