@@ -30,7 +30,9 @@ final class SparkTextEmbedder implements TextEmbedder {
     if (texts.isEmpty()) {
       return new float[0][];
     }
-    int slices = Math.max(1, Math.min(jsc.defaultParallelism(), (texts.size() + 63) / 64));
+    // At least a slice per core, and about 2,000 texts per slice at most (task size).
+    int slices = Math.max(Math.max(1, Math.min(jsc.defaultParallelism(),
+        (texts.size() + 63) / 64)), (texts.size() + 1_999) / 2_000);
     List<float[]> out = jsc.parallelize(texts, slices).mapPartitions(new EmbedPartition(bundle))
         .collect();
     return out.toArray(new float[0][]);
