@@ -57,7 +57,9 @@ public final class DemoJob {
     for (String lang : BITEXT_LANGUAGES) {
       f1.put("en-" + lang, report.main(DemoSuite.bitext(lang), full));
     }
-    log("summary: recall@10 = %.3f, bitext F1 %s; report in %s", recall, f1,
+    StringBuilder bitext = new StringBuilder();
+    f1.forEach((k, v) -> bitext.append(String.format(java.util.Locale.ROOT, " %s %.3f", k, v)));
+    log("summary: recall@10 = %.3f, bitext F1%s; report in %s", recall, bitext,
         o.workDir().resolve("eval/report.md"));
     return new Summary((int) bundle.parameters().count(), recall, f1);
   }
