@@ -26,6 +26,19 @@ public record PromptTemplate(String template) implements Serializable {
     }
   }
 
+  /**
+   * A prompt as configs name it: {@code document}, {@code query} (the search-query prompt),
+   * {@code none}, or a template of its own.
+   */
+  public static PromptTemplate named(String name) {
+    return switch (name) {
+      case "document" -> DOCUMENT;
+      case "query" -> SEARCH_QUERY;
+      case "none" -> NONE;
+      default -> new PromptTemplate(name);
+    };
+  }
+
   /** The prompted text. */
   public String apply(String title, String text) {
     String t = title == null || title.isBlank() ? "none" : title;

@@ -139,12 +139,7 @@ public record EmbedConfig(String model, Input input, String prompt, Output outpu
   }
 
   private static PromptTemplate promptTemplateOf(String prompt) {
-    return switch (prompt) {
-      case "document" -> PromptTemplate.DOCUMENT;
-      case "query" -> PromptTemplate.SEARCH_QUERY;
-      case "none" -> PromptTemplate.NONE;
-      default -> new PromptTemplate(prompt);
-    };
+    return PromptTemplate.named(prompt);
   }
 
   private static String orDefault(String v, String d) {

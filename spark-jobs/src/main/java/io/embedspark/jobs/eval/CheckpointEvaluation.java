@@ -59,10 +59,8 @@ public final class CheckpointEvaluation implements Consumer<Path> {
   public void accept(Path checkpoint) {
     String name = checkpoint.getFileName().toString();
     long step = Long.parseLong(name.substring(name.indexOf('-') + 1));
-    EvalConfig c = new EvalConfig(checkpoint.resolve("model").toString(), name,
-        runDir.resolve("eval").resolve(name).toString(),
-        runDir.resolve("eval").resolve(name).resolve("embeddings").toString(), suite.dims(),
-        suite.seed(), suite.retrieval(), Map.of(), suite.tasks());
+    EvalConfig c = suite.forModel(checkpoint.resolve("model").toString(), name,
+        runDir.resolve("eval").resolve(name).toString());
     EvalReport report = new EvalJob(spark, c, line -> { }).run();
     String key = metric != null ? metric : ReportKeys.of(suite.tasks().get(0).name(),
         report.mainMetrics().get(suite.tasks().get(0).name()), report.fullDim());

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.SparkSession;
@@ -39,9 +38,8 @@ public final class DevScorer implements ToDoubleFunction<CheckpointBundle> {
     Path dir = scratch.resolve("trial-" + (++trials));
     try {
       bundle.write(dir.resolve("model"), true);
-      EvalConfig c = new EvalConfig(dir.resolve("model").toString(), dir.getFileName().toString(),
-          dir.resolve("report").toString(), dir.resolve("embeddings").toString(), suite.dims(),
-          suite.seed(), suite.retrieval(), Map.of(), suite.tasks());
+      EvalConfig c = suite.forModel(dir.resolve("model").toString(),
+          dir.getFileName().toString(), dir.resolve("report").toString());
       EvalReport report = new EvalJob(spark, c, line -> { }).evaluate();
       Double v = report.metrics().get(metric);
       if (v == null) {

@@ -70,12 +70,7 @@ public record EvalConfig(String model, String name, String output, String work, 
       if (prompt == null || prompt.isBlank()) {
         return null;
       }
-      return switch (prompt) {
-        case "document" -> PromptTemplate.DOCUMENT;
-        case "query" -> PromptTemplate.SEARCH_QUERY;
-        case "none" -> PromptTemplate.NONE;
-        default -> new PromptTemplate(prompt);
-      };
+      return PromptTemplate.named(prompt);
     }
   }
 
@@ -197,6 +192,15 @@ public record EvalConfig(String model, String name, String output, String work, 
           t.samplesPerLabel() == null ? 8 : t.samplesPerLabel(), t.embeddings()));
     }
     tasks = List.copyOf(normalised);
+  }
+
+  /**
+   * This suite for another model: its name, report directory and embeddings directory
+   * ({@code <output>/embeddings}) replaced; no comparisons.
+   */
+  public EvalConfig forModel(String bundle, String modelName, String reportDir) {
+    return new EvalConfig(bundle, modelName, reportDir, reportDir.replaceAll("/+$", "")
+        + "/embeddings", dims, seed, retrieval, Map.of(), tasks);
   }
 
   /** Whether some task is embedded by the job (so a model is needed). */
