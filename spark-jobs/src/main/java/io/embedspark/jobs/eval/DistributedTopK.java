@@ -23,7 +23,7 @@ import scala.Tuple2;
  * partitions' heaps are merged by key. Only k hits per query and dimension reach the driver, so
  * the corpus may be far larger than driver memory; several Matryoshka dimensions share one pass.
  */
-final class DistributedTopK {
+public final class DistributedTopK {
   private DistributedTopK() {}
 
   /**
@@ -31,7 +31,7 @@ final class DistributedTopK {
    * @param queries per dim (same order as {@code dims}): the unit query vectors
    * @return per dim, per query: the top k hits, best first
    */
-  static List<List<List<TopK.Hit>>> search(JavaSparkContext jsc, Dataset<Row> corpus,
+  public static List<List<List<TopK.Hit>>> search(JavaSparkContext jsc, Dataset<Row> corpus,
       int[] dims, float[][][] queries, int k, int corpusBlock) {
     int n = queries[0].length;
     List<String> cols = new ArrayList<>(List.of("id"));

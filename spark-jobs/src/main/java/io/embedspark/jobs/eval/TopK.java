@@ -10,7 +10,7 @@ import java.util.List;
  * (trec_eval's order), so the kept set does not depend on the order documents arrive in, and
  * partial results merge to exactly the global top k.
  */
-final class TopK implements Serializable {
+public final class TopK implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final int k;
@@ -69,7 +69,7 @@ final class TopK implements Serializable {
   }
 
   /** A document and its score. */
-  record Hit(String id, double score) implements Serializable {}
+  public record Hit(String id, double score) implements Serializable {}
 
   /** Whether (s1, id1) ranks below (s2, id2). */
   private static boolean worse(double s1, String id1, double s2, String id2) {

@@ -1,0 +1,146 @@
+package io.embedspark.jobs.mine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.embedspark.data.JsonlTexts;
+import io.embedspark.data.TrainingData;
+import io.embedspark.data.TrainingExample;
+import io.embedspark.io.CheckpointBundle;
+import io.embedspark.io.PresetModels;
+import io.embedspark.jobs.train.TrainingRows;
+import io.embedspark.testing.TestWeights;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The mine job on real Spark (local[2]) over pairs of the bundled sample. */
+class MineJobIT {
+  private static final Path SAMPLE = Path.of("../data/sample");
+  /** Negative, so candidates a little above a random model's positive score survive. */
+  private static final double MARGIN = -0.2;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkSession.builder().appName("MineJobIT").master("local[2]")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "3")
+        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  @Test
+  void negativesComeFromTheRankWindowAndPassTheFalseNegativeFilters(@TempDir Path tmp)
+      throws IOException {
+    List<String> lines = Files.readAllLines(SAMPLE.resolve("pairs/train.jsonl")).subList(0, 150);
+    Path pairs = tmp.resolve("pairs.jsonl");
+    Files.write(pairs, lines);
+    List<String> texts = JsonlTexts.texts(pairs, "query", "passage");
+    CheckpointBundle init = PresetModels.initialise("tiny", texts, 300, 24, 3L, "sample");
+    Path model = tmp.resolve("model");
+    init.with(TestWeights.spread(init.parameters(), init.config().model(), 0.3, 5),
+        init.provenance()).write(model, true);
+    MineConfig config = new MineConfig(model.toString(), new MineConfig.Input(pairs.toString(),
+        "jsonl", "id", "query", "passage"), tmp.resolve("triples").toString(), null, 8, 2, 10,
+        2, "top", MARGIN, 0.9, 1L);
+    MineJob.Report report = new MineJob(spark, config, line -> { }).run();
+
+    assertEquals(150, report.pairs());
+    assertEquals(150L * 9, report.candidates(), "ranks 2-10 of every query");
+    assertEquals(report.candidates(), report.removedMaxScore() + report.removedMargin()
+        + report.kept(), "every candidate kept or removed by one filter");
+
+    // Independent check: exhaustive search in double over the embeddings the job wrote.
+    Map<String, float[]> passages = vectors(tmp.resolve("triples-work/passages"));
+    Map<String, float[]> queries = vectors(tmp.resolve("triples-work/queries"));
+    Map<String, String> passageIdByText = new HashMap<>();
+    for (Row r : spark.read().json(tmp.resolve("triples-work/passages-input").toString())
+        .collectAsList()) {
+      passageIdByText.put(r.getString(r.fieldIndex("text")), r.getString(r.fieldIndex("id")));
+    }
+    List<Row> out = spark.read().json(config.output()).orderBy("id").collectAsList();
+    assertEquals(150, out.size());
+    int checked = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      String positive = passageIdByText.get(JsonlTexts.rows(pairs).get(i).get("passage")
+          .asText());
+      float[] q = queries.get("q" + i);
+      List<Map.Entry<String, Double>> ranked = new ArrayList<>();
+      for (Map.Entry<String, float[]> p : passages.entrySet()) {
+        if (!p.getKey().equals(positive)) {
+          ranked.add(Map.entry(p.getKey(), dot(q, p.getValue())));
+        }
+      }
+      ranked.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()));
+      double positiveScore = dot(q, passages.get(positive));
+      String id = JsonlTexts.rows(pairs).get(i).get("id").asText();
+      Row row = out.stream().filter(r -> r.getString(r.fieldIndex("id")).equals(id)).findFirst()
+          .orElseThrow();
+      assertEquals(positiveScore, row.getDouble(row.fieldIndex("positive_score")), 1e-5);
+      List<String> negatives = row.getList(row.fieldIndex("negatives"));
+      List<Long> ranks = row.getList(row.fieldIndex("negative_ranks"));
+      List<Double> scores = row.getList(row.fieldIndex("negative_scores"));
+      for (int n = 0; n < negatives.size(); n++) {
+        int rank = ranks.get(n).intValue();
+        assertTrue(rank >= 2 && rank <= 10, "rank " + rank);
+        assertEquals(ranked.get(rank - 1).getKey(), passageIdByText.get(negatives.get(n)),
+            "query " + i + " rank " + rank);
+        assertEquals(ranked.get(rank - 1).getValue(), scores.get(n), 1e-5);
+        assertTrue(scores.get(n) <= 0.9 && scores.get(n) <= positiveScore - MARGIN + 1e-6);
+        checked++;
+      }
+    }
+    assertEquals(report.negativesWritten(), checked);
+    assertTrue(checked > 0, "some negatives survive the filters");
+    assertTrue(report.removedMargin() + report.removedMaxScore() > 0, "the filters remove some");
+
+    List<TrainingExample> rows = TrainingRows.read(spark, config.output(), "json",
+        TrainingData.Fields.DEFAULT, "retrieval");
+    assertEquals(150, rows.size(), "the triples read as finetune rows");
+
+    // Negative control: a ceiling below every score removes every candidate.
+    MineConfig strict = new MineConfig(model.toString(), config.input(),
+        tmp.resolve("strict").toString(), null, 8, 2, 10, 2, "top", MARGIN, -1.0, 1L);
+    MineJob.Report none = new MineJob(spark, strict, line -> { }).run();
+    assertEquals(none.candidates(), none.removedMaxScore());
+    assertEquals(150, none.queriesWithoutNegatives());
+  }
+
+  private static Map<String, float[]> vectors(Path parquet) {
+    Map<String, float[]> out = new HashMap<>();
+    for (Row r : spark.read().parquet(parquet.toString()).select("id", "embedding_d8")
+        .collectAsList()) {
+      List<Float> v = r.getList(1);
+      float[] f = new float[v.size()];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = v.get(i);
+      }
+      out.put(r.getString(0), f);
+    }
+    return out;
+  }
+
+  private static double dot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += (double) a[i] * b[i];
+    }
+    return s;
+  }
+}
