@@ -19,7 +19,7 @@ final class DemoSuite {
     return "debian-bitext-" + lang;
   }
 
-  /** The suite over {@code sample}, retrieval reading {@code <work>/embeddings/{corpus,queries}}. */
+  /** The suite over {@code sample}; retrieval reads {@code <work>/embeddings/{corpus,queries}}. */
   static EvalConfig config(Path sample, Path model, Path work) {
     Path embeddings = work.resolve("embeddings");
     List<EvalConfig.Task> tasks = List.of(

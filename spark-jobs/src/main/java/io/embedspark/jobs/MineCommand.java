@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code embedspark mine}: hard-negative triples from (query, positive) pairs ({@link MineJob}). */
+/** {@code embedspark mine}: hard-negative triples from pairs ({@link MineJob}). */
 @Command(name = "mine", mixinStandardHelpOptions = true,
     description = "Mine hard negatives for (query, positive) pairs by exact nearest-neighbour "
         + "search, dropping likely false negatives; writes finetune triples with their scores.")
