@@ -1,11 +1,7 @@
 package io.embedspark.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.embedspark.data.JsonlTexts;
+import io.embedspark.eval.BeirTask;
 import io.embedspark.eval.NearestNeighbours;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,37 +14,24 @@ import java.util.TreeMap;
 /** The nearest documents of a few sample queries, searched in memory, for the demo's printout. */
 final class SampleRetrieval {
   private final Map<String, String> docTexts = new HashMap<>();
-  private final Map<String, String> queryTexts = new HashMap<>();
+  private final Map<String, String> queryTexts;
   private final Map<String, Set<String>> relevant = new TreeMap<>();
   private final List<String> docIds;
   private final float[][] docVectors;
   private final Map<String, float[]> queries;
 
   SampleRetrieval(Path beirDir, Map<String, float[]> docs, Map<String, float[]> queries) {
-    for (JsonNode d : JsonlTexts.rows(beirDir.resolve("corpus.jsonl"))) {
-      docTexts.put(d.get("_id").asText(), d.get("text").asText());
-    }
-    for (JsonNode q : JsonlTexts.rows(beirDir.resolve("queries.jsonl"))) {
-      queryTexts.put(q.get("_id").asText(), q.get("text").asText());
-    }
-    readQrels(beirDir.resolve("qrels/test.tsv"));
+    BeirTask task = BeirTask.read(beirDir, "test");
+    task.corpus().forEach((id, titleText) -> docTexts.put(id, titleText[1]));
+    task.qrels().forEach((q, judged) -> judged.forEach((d, grade) -> {
+      if (grade > 0) {
+        relevant.computeIfAbsent(q, k -> new HashSet<>()).add(d);
+      }
+    }));
     this.docIds = new ArrayList<>(new TreeMap<>(docs).keySet());
     this.docVectors = docIds.stream().map(docs::get).toArray(float[][]::new);
     this.queries = queries;
-  }
-
-  private void readQrels(Path file) {
-    try {
-      List<String> lines = Files.readAllLines(file);
-      for (String line : lines.subList(1, lines.size())) {
-        String[] f = line.split("\t");
-        if (f.length >= 3 && Integer.parseInt(f[2]) > 0) {
-          relevant.computeIfAbsent(f[0], k -> new HashSet<>()).add(f[1]);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    this.queryTexts = task.queries();
   }
 
   /** Prints the top three hits of the first {@code show} judged queries. */

@@ -3,6 +3,7 @@ package io.embedspark.jobs;
 import io.embedspark.data.PromptTemplate;
 import io.embedspark.jobs.embed.EmbedConfig;
 import io.embedspark.jobs.embed.EmbedJob;
+import io.embedspark.spark.VectorColumns;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -33,14 +34,9 @@ final class TextEmbedding {
         null, null);
     new EmbedJob(spark, config, line -> { }).run();
     Map<String, float[]> out = new HashMap<>();
-    for (Row r : spark.read().parquet(output).select("id", "embedding_d" + outputDim)
+    for (Row r : spark.read().parquet(output).select("id", VectorColumns.name(outputDim))
         .collectAsList()) {
-      List<Float> v = r.getList(1);
-      float[] e = new float[v.size()];
-      for (int i = 0; i < e.length; i++) {
-        e[i] = v.get(i);
-      }
-      out.put(r.getString(0), e);
+      out.put(r.getString(0), VectorColumns.floats(r.getList(1)));
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package io.embedspark.jobs.eval;
 
 import io.embedspark.model.NativeThreads;
+import io.embedspark.spark.VectorColumns;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class DistributedTopK {
     int n = queries[0].length;
     List<String> cols = new ArrayList<>(List.of("id"));
     for (int d : dims) {
-      cols.add("embedding_d" + d);
+      cols.add(VectorColumns.name(d));
     }
     Dataset<Row> selected = corpus.selectExpr(cols.toArray(new String[0]));
     Broadcast<float[][][]> q = jsc.broadcast(queries);
@@ -85,7 +86,7 @@ public final class DistributedTopK {
         ids.add(r.getString(0));
         float[][] v = new float[dims][];
         for (int d = 0; d < dims; d++) {
-          v[d] = floats(r.getList(d + 1));
+          v[d] = VectorColumns.floats(r.getList(d + 1));
         }
         vectors.add(v);
         if (ids.size() == block || !rows.hasNext()) {
@@ -134,12 +135,5 @@ public final class DistributedTopK {
       }
     }
 
-    private static float[] floats(List<Object> list) {
-      float[] v = new float[list.size()];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = ((Number) list.get(i)).floatValue();
-      }
-      return v;
-    }
   }
 }

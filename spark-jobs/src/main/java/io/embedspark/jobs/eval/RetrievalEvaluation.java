@@ -9,6 +9,7 @@ import io.embedspark.eval.RetrievalMetrics;
 import io.embedspark.eval.tasks.ReportKeys;
 import io.embedspark.jobs.embed.EmbedConfig;
 import io.embedspark.jobs.embed.EmbedJob;
+import io.embedspark.spark.VectorColumns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -143,7 +144,7 @@ final class RetrievalEvaluation {
     float[][][] out = new float[dims.length][ids.size()][];
     List<String> cols = new ArrayList<>(List.of("id"));
     for (int d : dims) {
-      cols.add("embedding_d" + d);
+      cols.add(VectorColumns.name(d));
     }
     Iterator<Row> it = rows.selectExpr(cols.toArray(new String[0])).toLocalIterator();
     while (it.hasNext()) {
@@ -153,12 +154,7 @@ final class RetrievalEvaluation {
         continue;
       }
       for (int d = 0; d < dims.length; d++) {
-        List<Object> v = r.getList(d + 1);
-        float[] f = new float[v.size()];
-        for (int j = 0; j < f.length; j++) {
-          f[j] = ((Number) v.get(j)).floatValue();
-        }
-        out[d][i] = f;
+        out[d][i] = VectorColumns.floats(r.getList(d + 1));
       }
     }
     for (int i = 0; i < ids.size(); i++) {

@@ -6,6 +6,7 @@ import io.embedspark.jobs.embed.EmbedJob;
 import io.embedspark.jobs.eval.DistributedTopK;
 import io.embedspark.jobs.eval.TopK;
 import io.embedspark.spark.BundleFiles;
+import io.embedspark.spark.VectorColumns;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -91,12 +92,12 @@ public final class MineJob {
     embed(queryRows, work + "/queries-input", work + "/queries", "query", dim);
     embed(passageRows, work + "/passages-input", work + "/passages", "document", dim);
 
-    String column = "embedding_d" + dim;
+    String column = VectorColumns.name(dim);
     float[][] queries = new float[pairs.size()][];
     for (Iterator<Row> it = spark.read().parquet(work + "/queries").select("id", column)
         .toLocalIterator(); it.hasNext(); ) {
       Row r = it.next();
-      queries[Integer.parseInt(r.getString(0).substring(1))] = floats(r.getList(1));
+      queries[Integer.parseInt(r.getString(0).substring(1))] = VectorColumns.floats(r.getList(1));
     }
     Dataset<Row> passages = spark.read().parquet(work + "/passages");
     double[] positiveScores = positiveScores(pairs, passageIds, queries, passages, column);
@@ -207,7 +208,7 @@ public final class MineJob {
     Map<String, float[]> vectors = new HashMap<>();
     for (Iterator<Row> it = passages.select("id", column).toLocalIterator(); it.hasNext(); ) {
       Row r = it.next();
-      vectors.put(r.getString(0), floats(r.getList(1)));
+      vectors.put(r.getString(0), VectorColumns.floats(r.getList(1)));
     }
     double[] out = new double[pairs.size()];
     for (int i = 0; i < out.length; i++) {
@@ -238,13 +239,5 @@ public final class MineJob {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
-  }
-
-  private static float[] floats(List<Object> list) {
-    float[] v = new float[list.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = ((Number) list.get(i)).floatValue();
-    }
-    return v;
   }
 }
