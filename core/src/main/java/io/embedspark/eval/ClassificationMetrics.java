@@ -53,11 +53,7 @@ public final class ClassificationMetrics {
   }
 
   public static double accuracy(int[] gold, int[] predicted) {
-    int right = 0;
-    for (int i = 0; i < gold.length; i++) {
-      right += gold[i] == predicted[i] ? 1 : 0;
-    }
-    return (double) right / gold.length;
+    return accuracy(confusion(gold, predicted, classesOf(gold, predicted)));
   }
 
   /**
@@ -65,31 +61,60 @@ public final class ClassificationMetrics {
    * labels that occur in the gold or the predictions, 0 for a label with no true positives.
    */
   public static double macroF1(int[] gold, int[] predicted, int classes) {
-    int[] tp = new int[classes];
-    int[] fp = new int[classes];
-    int[] fn = new int[classes];
-    boolean[] present = new boolean[classes];
+    return macroF1(confusion(gold, predicted, classes));
+  }
+
+  /** {@code confusion[gold][predicted]} counts. */
+  public static long[][] confusion(int[] gold, int[] predicted, int classes) {
+    long[][] m = new long[classes][classes];
     for (int i = 0; i < gold.length; i++) {
-      present[gold[i]] = true;
-      present[predicted[i]] = true;
-      if (gold[i] == predicted[i]) {
-        tp[gold[i]]++;
-      } else {
-        fp[predicted[i]]++;
-        fn[gold[i]]++;
-      }
+      m[gold[i]][predicted[i]]++;
     }
+    return m;
+  }
+
+  /** Accuracy from a confusion matrix (so it can be summed over a cluster's partitions). */
+  public static double accuracy(long[][] confusion) {
+    long right = 0;
+    long all = 0;
+    for (int k = 0; k < confusion.length; k++) {
+      for (int j = 0; j < confusion.length; j++) {
+        all += confusion[k][j];
+      }
+      right += confusion[k][k];
+    }
+    return (double) right / all;
+  }
+
+  /** Macro F1 (as {@link #macroF1(int[], int[], int)}) from a confusion matrix. */
+  public static double macroF1(long[][] confusion) {
     double sum = 0;
     int labels = 0;
-    for (int k = 0; k < classes; k++) {
-      if (!present[k]) {
-        continue;
+    for (int k = 0; k < confusion.length; k++) {
+      long tp = confusion[k][k];
+      long fn = 0;
+      long fp = 0;
+      for (int j = 0; j < confusion.length; j++) {
+        if (j != k) {
+          fn += confusion[k][j];
+          fp += confusion[j][k];
+        }
+      }
+      if (tp + fn + fp == 0) {
+        continue; // neither gold nor predicted
       }
       labels++;
-      double denominator = 2.0 * tp[k] + fp[k] + fn[k];
-      sum += denominator == 0 ? 0 : 2.0 * tp[k] / denominator;
+      sum += 2.0 * tp / (2.0 * tp + fp + fn);
     }
     return labels == 0 ? 0 : sum / labels;
+  }
+
+  private static int classesOf(int[] gold, int[] predicted) {
+    int max = 0;
+    for (int i = 0; i < gold.length; i++) {
+      max = Math.max(max, Math.max(gold[i], predicted[i]));
+    }
+    return max + 1;
   }
 
   private static int[] permutation(int n, SplittableRandom random) {

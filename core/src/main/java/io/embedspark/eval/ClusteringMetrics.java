@@ -17,24 +17,50 @@ public final class ClusteringMetrics {
       throw new InvalidInputException("v-measure: " + labels.length + " labels and "
           + clusters.length + " cluster assignments");
     }
-    int n = labels.length;
-    Map<Integer, Integer> classCount = new HashMap<>();
-    Map<Integer, Integer> clusterCount = new HashMap<>();
-    Map<Long, Integer> joint = new HashMap<>();
-    for (int i = 0; i < n; i++) {
-      classCount.merge(labels[i], 1, Integer::sum);
-      clusterCount.merge(clusters[i], 1, Integer::sum);
-      joint.merge(((long) labels[i] << 32) ^ (clusters[i] & 0xffffffffL), 1, Integer::sum);
+    Map<Integer, Integer> classIds = new HashMap<>();
+    Map<Integer, Integer> clusterIds = new HashMap<>();
+    for (int i = 0; i < labels.length; i++) {
+      classIds.putIfAbsent(labels[i], classIds.size());
+      clusterIds.putIfAbsent(clusters[i], clusterIds.size());
+    }
+    long[][] contingency = new long[classIds.size()][clusterIds.size()];
+    for (int i = 0; i < labels.length; i++) {
+      contingency[classIds.get(labels[i])][clusterIds.get(clusters[i])]++;
+    }
+    return vMeasure(contingency);
+  }
+
+  /**
+   * V-measure from a contingency table: {@code contingency[class][cluster]} counts the items of a
+   * gold class put in a cluster (so it can be summed over a cluster's partitions).
+   */
+  public static double vMeasure(long[][] contingency) {
+    int classes = contingency.length;
+    int clusters = classes == 0 ? 0 : contingency[0].length;
+    long[] classCount = new long[classes];
+    long[] clusterCount = new long[clusters];
+    long n = 0;
+    for (int c = 0; c < classes; c++) {
+      for (int k = 0; k < clusters; k++) {
+        classCount[c] += contingency[c][k];
+        clusterCount[k] += contingency[c][k];
+        n += contingency[c][k];
+      }
+    }
+    if (n == 0) {
+      throw new InvalidInputException("v-measure: the contingency table is empty");
     }
     double hClass = entropy(classCount, n);
     double hCluster = entropy(clusterCount, n);
     double mutual = 0;
-    for (Map.Entry<Long, Integer> e : joint.entrySet()) {
-      int c = (int) (e.getKey() >> 32);
-      int k = (int) (long) e.getKey();
-      double pij = e.getValue() / (double) n;
-      mutual += pij * Math.log(pij / (classCount.get(c) / (double) n
-          * (clusterCount.get(k) / (double) n)));
+    for (int c = 0; c < classes; c++) {
+      for (int k = 0; k < clusters; k++) {
+        if (contingency[c][k] > 0) {
+          double pij = contingency[c][k] / (double) n;
+          mutual += pij * Math.log(pij / (classCount[c] / (double) n
+              * (clusterCount[k] / (double) n)));
+        }
+      }
     }
     double homogeneity = hClass == 0 ? 1.0 : mutual / hClass;
     double completeness = hCluster == 0 ? 1.0 : mutual / hCluster;
@@ -42,11 +68,13 @@ public final class ClusteringMetrics {
         : 2 * homogeneity * completeness / (homogeneity + completeness);
   }
 
-  private static double entropy(Map<Integer, Integer> counts, int n) {
+  private static double entropy(long[] counts, long n) {
     double h = 0;
-    for (int c : counts.values()) {
-      double p = c / (double) n;
-      h -= p * Math.log(p);
+    for (long c : counts) {
+      if (c > 0) {
+        double p = c / (double) n;
+        h -= p * Math.log(p);
+      }
     }
     return h;
   }

@@ -37,7 +37,7 @@ public final class KMeans {
     SplittableRandom random = new SplittableRandom(seed);
     Result best = null;
     for (int r = 0; r < restarts; r++) {
-      Result run = lloyd(x, seeds(x, random.split()));
+      Result run = lloyd(x, plusPlus(x, k, random.split()));
       if (best == null || run.inertia() < best.inertia()) {
         best = run;
       }
@@ -45,8 +45,11 @@ public final class KMeans {
     return best;
   }
 
-  /** k-means++: each next centre drawn with probability proportional to squared distance. */
-  private double[][] seeds(float[][] x, SplittableRandom random) {
+  /**
+   * k-means++ seeding: the first centre uniformly, each next one drawn with probability
+   * proportional to its squared distance to the nearest centre chosen so far.
+   */
+  public static double[][] plusPlus(float[][] x, int k, SplittableRandom random) {
     double[][] centres = new double[k][];
     centres[0] = toDouble(x[random.nextInt(x.length)]);
     double[] nearest = new double[x.length];
@@ -71,7 +74,11 @@ public final class KMeans {
     return centres;
   }
 
-  private Result lloyd(float[][] x, double[][] centres) {
+  /**
+   * Lloyd's iterations from the given centres (updated in place) until no assignment changes or
+   * {@code maxIterations} assignment passes; an empty cluster keeps its centre.
+   */
+  public Result lloyd(float[][] x, double[][] centres) {
     int d = x[0].length;
     int[] assignment = new int[x.length];
     java.util.Arrays.fill(assignment, -1);
@@ -80,15 +87,8 @@ public final class KMeans {
       boolean changed = false;
       inertia = 0;
       for (int i = 0; i < x.length; i++) {
-        int bestC = 0;
-        double bestD = Double.POSITIVE_INFINITY;
-        for (int c = 0; c < k; c++) {
-          double dist = distance(x[i], centres[c]);
-          if (dist < bestD) {
-            bestD = dist;
-            bestC = c;
-          }
-        }
+        int bestC = nearest(x[i], centres);
+        double bestD = distance(x[i], centres[bestC]);
         changed |= assignment[i] != bestC;
         assignment[i] = bestC;
         inertia += bestD;
@@ -115,7 +115,22 @@ public final class KMeans {
     return new Result(assignment, inertia);
   }
 
-  private static double distance(float[] a, double[] b) {
+  /** The index of the centre nearest to {@code x} (the first of equals). */
+  public static int nearest(float[] x, double[][] centres) {
+    int best = 0;
+    double bestD = Double.POSITIVE_INFINITY;
+    for (int c = 0; c < centres.length; c++) {
+      double dist = distance(x, centres[c]);
+      if (dist < bestD) {
+        bestD = dist;
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  /** Squared euclidean distance. */
+  public static double distance(float[] a, double[] b) {
     double s = 0;
     for (int j = 0; j < a.length; j++) {
       double t = a[j] - b[j];

@@ -28,7 +28,7 @@ final class DemoSuite {
                 embeddings.resolve("queries").toString())),
         new EvalConfig.Task("debian-sections", "classification", null, null,
             sample.resolve("classification/train.jsonl").toString(),
-            sample.resolve("classification/test.jsonl").toString(), null, null, 10, 8, null),
+            sample.resolve("classification/test.jsonl").toString(), null, null, 10, 8, null, null),
         task("debian-clustering-s2s", "clustering", sample.resolve(
             "clustering/s2s_topical.jsonl"), null, null),
         task("debian-reranking", "reranking", sample.resolve("reranking/test.jsonl"), null, null),
@@ -39,12 +39,12 @@ final class DemoSuite {
         task(bitext("fr"), "bitext", sample.resolve("bitext/mining_test_en-fr.jsonl"),
             Map.of("source", "xx", "target", "en"), null));
     return new EvalConfig(model.toString(), null, work.resolve("eval").toString(), null, null,
-        42L, null, Map.of(), tasks);
+        42L, null, Map.of(), tasks, null);
   }
 
   private static EvalConfig.Task task(String name, String type, Path path,
       Map<String, String> fields, EvalConfig.Embeddings embeddings) {
     return new EvalConfig.Task(name, type, path.toString(), null, null, null, fields, null, null,
-        null, embeddings);
+        null, embeddings, null);
   }
 }

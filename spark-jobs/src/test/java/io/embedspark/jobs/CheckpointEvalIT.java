@@ -64,7 +64,7 @@ class CheckpointEvalIT {
       EvalConfig suite = io.embedspark.config.YamlConfig.load(dev, List.of(), EvalConfig.class);
       EvalReport soup = new EvalJob(spark, new EvalConfig(tmp.resolve("soup").toString(), "soup",
           tmp.resolve("soup-eval").toString(), null, List.of(), 42L, suite.retrieval(),
-          Map.of(), suite.tasks()), line -> { }).evaluate();
+          Map.of(), suite.tasks(), null), line -> { }).evaluate();
       assertTrue(soup.metrics().get("dev/ndcg@10/d16") >= best - 1e-12,
           "greedy soup " + soup.metrics().get("dev/ndcg@10/d16") + " vs best checkpoint " + best);
     }

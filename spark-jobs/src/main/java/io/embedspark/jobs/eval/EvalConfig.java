@@ -25,9 +25,12 @@ import java.util.Set;
  * @param retrieval settings of retrieval tasks
  * @param compare other models' report.json files by name, compared in the report
  * @param tasks the suite
+ * @param driverFitRows the largest train sample of a distributed classification task fitted on
+ *     the driver; larger samples are fitted over the executors
  */
 public record EvalConfig(String model, String name, String output, String work, List<Integer> dims,
-    Long seed, Retrieval retrieval, Map<String, String> compare, List<Task> tasks) {
+    Long seed, Retrieval retrieval, Map<String, String> compare, List<Task> tasks,
+    Long driverFitRows) {
 
   /**
    * @param topK documents retrieved per query (the deepest cutoff that can be scored)
@@ -54,10 +57,17 @@ public record EvalConfig(String model, String name, String output, String work, 
    * @param experiments classification experiments
    * @param samplesPerLabel classification train rows drawn per label in each experiment
    * @param embeddings precomputed embed-job outputs of a retrieval task
+   * @param distributed classification or clustering kept on the executors, for data larger
+   *     than the driver (clustering then reads one set of {@code {text, label}} rows)
    */
   public record Task(String name, String type, String path, String split, String train,
       String test, Map<String, String> fields, String prompt, Integer experiments,
-      Integer samplesPerLabel, Embeddings embeddings) {
+      Integer samplesPerLabel, Embeddings embeddings, Boolean distributed) {
+
+    /** Whether the task runs on the executors ({@code distributed: true}). */
+    public boolean isDistributed() {
+      return distributed != null && distributed;
+    }
 
     /** The field name a task uses for {@code role}. */
     public String field(String role) {
@@ -88,7 +98,8 @@ public record EvalConfig(String model, String name, String output, String work, 
   static final Map<String, Map<String, String>> DEFAULT_FIELDS = Map.of(
       "retrieval", Map.of(),
       "classification", Map.of("text", "text", "label", "label"),
-      "clustering", Map.of("sentences", "sentences", "labels", "labels"),
+      "clustering", Map.of("sentences", "sentences", "labels", "labels", "text", "text",
+          "label", "label"),
       "sts", Map.of("sentence1", "sentence1", "sentence2", "sentence2", "score", "score"),
       "pair_classification", Map.of("sentence1", "sentence1", "sentence2", "sentence2",
           "label", "label"),
@@ -109,7 +120,11 @@ public record EvalConfig(String model, String name, String output, String work, 
         retrieval.corpusBlock() == null ? 2048 : retrieval.corpusBlock());
     compare = compare == null ? Map.of() : Map.copyOf(compare);
     tasks = tasks == null ? List.of() : List.copyOf(tasks);
+    driverFitRows = driverFitRows == null ? 100_000L : driverFitRows;
     List<String> p = new ArrayList<>();
+    if (driverFitRows < 0) {
+      p.add("driver_fit_rows = " + driverFitRows + " must be at least 0");
+    }
     for (Integer d : dims) {
       if (d == null || d <= 0) {
         p.add("dims contains " + d + "; dims must be positive");
@@ -167,6 +182,9 @@ public record EvalConfig(String model, String name, String output, String work, 
           }
         }
       }
+      if (t.isDistributed() && !type.equals("classification") && !type.equals("clustering")) {
+        p.add(key + ".distributed applies to classification and clustering tasks only");
+      }
       if (t.embeddings() != null && !type.equals("retrieval")) {
         p.add(key + ".embeddings applies to retrieval tasks only");
       }
@@ -189,7 +207,8 @@ public record EvalConfig(String model, String name, String output, String work, 
       normalised.add(new Task(t.name(), t.type().trim().toLowerCase(Locale.ROOT), t.path(),
           blank(t.split()) ? "test" : t.split(), t.train(), t.test(), t.fields(), t.prompt(),
           t.experiments() == null ? 10 : t.experiments(),
-          t.samplesPerLabel() == null ? 8 : t.samplesPerLabel(), t.embeddings()));
+          t.samplesPerLabel() == null ? 8 : t.samplesPerLabel(), t.embeddings(),
+          t.distributed()));
     }
     tasks = List.copyOf(normalised);
   }
@@ -200,7 +219,7 @@ public record EvalConfig(String model, String name, String output, String work, 
    */
   public EvalConfig forModel(String bundle, String modelName, String reportDir) {
     return new EvalConfig(bundle, modelName, reportDir, reportDir.replaceAll("/+$", "")
-        + "/embeddings", dims, seed, retrieval, Map.of(), tasks);
+        + "/embeddings", dims, seed, retrieval, Map.of(), tasks, driverFitRows);
   }
 
   /** Whether some task is embedded by the job (so a model is needed). */

@@ -29,8 +29,9 @@ import org.apache.spark.sql.SparkSession;
  * The {@code eval} job: every task of a suite at every Matryoshka dimension, MTEB's metrics,
  * BM25 next to every retrieval task, and a report ({@code report.json} with stable keys,
  * {@code report.md} with plots). Retrieval runs over the distributed corpus ({@link
- * RetrievalEvaluation}); the other task types, whose texts are small, are embedded on the
- * executors and scored on the driver ({@link TaskEvaluator}).
+ * RetrievalEvaluation}); the other task types are embedded on the executors and scored on the
+ * driver ({@link TaskEvaluator}), except classification and clustering tasks marked {@code
+ * distributed}, which stay on the executors ({@link LargeTaskEvaluation}).
  */
 public final class EvalJob {
   private final SparkSession spark;
@@ -76,6 +77,8 @@ public final class EvalJob {
       TaskEvaluator evaluator = bundle == null ? null : new TaskEvaluator(
           new SparkTextEmbedder(jsc, bundle), Arrays.stream(dims).boxed().toList(),
           config.seed());
+      LargeTaskEvaluation large = bundle == null ? null : new LargeTaskEvaluation(spark, bundle,
+          dims, config.seed(), config.driverFitRows(), progress);
       for (EvalConfig.Task task : config.tasks()) {
         long s = System.nanoTime();
         progress.accept("eval: task " + task.name() + " (" + task.type() + ")");
@@ -87,6 +90,13 @@ public final class EvalJob {
           bm25.putAll(r.bm25());
           details.putAll(r.details());
           main.put(task.name(), "ndcg@10");
+        } else if (task.isDistributed()) {
+          LargeTaskEvaluation.Result r = task.type().equals("classification")
+              ? large.classification(task) : large.clustering(task);
+          metrics.putAll(r.metrics());
+          details.putAll(r.details());
+          main.put(task.name(), task.type().equals("classification") ? "accuracy"
+              : "v_measure");
         } else {
           EvalTask t = load(task, taskFiles);
           jsc.setJobDescription("embedspark eval " + task.name() + ": embed texts");

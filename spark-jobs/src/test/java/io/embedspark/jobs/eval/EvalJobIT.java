@@ -77,7 +77,7 @@ class EvalJobIT {
     if (embeddings == null) {
       tasks.add(new EvalConfig.Task("sections", "classification", null, null,
           SAMPLE.resolve("classification/train.jsonl").toString(),
-          SAMPLE.resolve("classification/test.jsonl").toString(), null, null, 2, 4, null));
+          SAMPLE.resolve("classification/test.jsonl").toString(), null, null, 2, 4, null, null));
       tasks.add(task("clusters", "clustering", SAMPLE.resolve("clustering/s2s_topical.jsonl"),
           null, null));
       tasks.add(task("rerank", "reranking", SAMPLE.resolve("reranking/test.jsonl"), null,
@@ -90,13 +90,13 @@ class EvalJobIT {
     }
     return new EvalConfig(model, null, output, null, embeddings == null ? List.of()
         : List.of(8, 16), 42L, new EvalConfig.Retrieval(20, List.of(1, 10, 20), true, 50, 64),
-        Map.of(), tasks);
+        Map.of(), tasks, null);
   }
 
   private static EvalConfig.Task task(String name, String type, Path path,
       Map<String, String> fields, EvalConfig.Embeddings embeddings) {
     return new EvalConfig.Task(name, type, path.toString(), null, null, null, fields, null, null,
-        null, embeddings);
+        null, embeddings, null);
   }
 
   @Test
@@ -160,7 +160,7 @@ class EvalJobIT {
     assertEquals(30, again.metrics().size());
 
     EvalConfig missingDim = new EvalConfig(null, null, root.resolve("r3").toString(), null,
-        List.of(32), 42L, null, Map.of(), fromParquet.tasks());
+        List.of(32), 42L, null, Map.of(), fromParquet.tasks(), null);
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> new EvalJob(spark, missingDim, line -> { }).evaluate());
     assertTrue(e.getMessage().contains("has no column embedding_d32"), e.getMessage());
@@ -224,11 +224,11 @@ class EvalJobIT {
   void configErrorsNameTheKey() {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> new EvalConfig(
         "m", null, null, null, null, null, null, null, List.of(new EvalConfig.Task("x", "qa",
-        "p", null, null, null, null, null, null, null, null))));
+        "p", null, null, null, null, null, null, null, null, null)), null));
     assertTrue(e.getMessage().contains("tasks[0].type = 'qa' must be one of"), e.getMessage());
     e = assertThrows(InvalidInputException.class, () -> new EvalConfig("m", null, null, null,
         null, null, new EvalConfig.Retrieval(10, List.of(20), null, null, null), null,
-        List.of(task("x", "bitext", Path.of("b"), Map.of("text", "t"), null))));
+        List.of(task("x", "bitext", Path.of("b"), Map.of("text", "t"), null)), null));
     assertTrue(e.getMessage().contains("retrieval.ks contains 20"), e.getMessage());
     assertTrue(e.getMessage().contains("tasks[0].fields.text is not a field of a bitext task"),
         e.getMessage());
