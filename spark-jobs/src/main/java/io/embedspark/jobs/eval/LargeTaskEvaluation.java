@@ -12,7 +12,6 @@ import io.embedspark.spark.BundleFiles;
 import io.embedspark.jobs.eval.DistributedLogisticRegression.Block;
 import io.embedspark.jobs.eval.DistributedLogisticRegression.LabeledVector;
 import io.embedspark.model.Matryoshka;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,22 +68,15 @@ final class LargeTaskEvaluation {
   Result classification(EvalConfig.Task task) {
     PromptTemplate prompt = task.promptTemplate() == null ? TaskPrompts.CLASSIFICATION
         : task.promptTemplate();
-    JavaRDD<LabeledTexts.Vector> train = LabeledTexts.embed(LabeledTexts.read(spark,
-        task.train(), task.field("text"), task.field("label")), bundle, prompt)
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    JavaRDD<LabeledTexts.Vector> test = LabeledTexts.embed(LabeledTexts.read(spark,
-        task.test(), task.field("text"), task.field("label")), bundle, prompt)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<LabeledTexts.Vector> train = embedded(task, task.train(), prompt);
+    JavaRDD<LabeledTexts.Vector> test = embedded(task, task.test(), prompt);
     try {
-      List<String> labels = new ArrayList<>(new TreeSet<>(train.map(LabeledTexts.Vector::label)
-          .distinct().collect()));
-      if (labels.size() < 2) {
-        throw new InvalidInputException(task.train() + ": " + labels.size()
+      Map<String, Integer> ids = labelIds(train);
+      if (ids.size() < 2) {
+        throw new InvalidInputException(task.train() + ": " + ids.size()
             + " distinct label(s); classification needs at least two");
       }
-      Map<String, Integer> ids = new HashMap<>();
-      labels.forEach(l -> ids.put(l, ids.size()));
-      int classes = labels.size();
+      int classes = ids.size();
       JavaPairRDD<Long, Tuple2<Integer, float[]>> indexed = train.mapToPair(v ->
           new Tuple2<>(v.row(), new Tuple2<>(ids.get(v.label()), v.vector())));
       JavaRDD<Tuple2<Integer, float[]>> known = test.filter(v -> ids.containsKey(v.label()))
@@ -138,15 +130,10 @@ final class LargeTaskEvaluation {
   Result clustering(EvalConfig.Task task) {
     PromptTemplate prompt = task.promptTemplate() == null ? TaskPrompts.CLUSTERING
         : task.promptTemplate();
-    JavaRDD<LabeledTexts.Vector> rows = LabeledTexts.embed(LabeledTexts.read(spark,
-        task.path(), task.field("text"), task.field("label")), bundle, prompt)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<LabeledTexts.Vector> rows = embedded(task, task.path(), prompt);
     try {
-      List<String> labels = new ArrayList<>(new TreeSet<>(rows.map(LabeledTexts.Vector::label)
-          .distinct().collect()));
-      Map<String, Integer> ids = new HashMap<>();
-      labels.forEach(l -> ids.put(l, ids.size()));
-      int k = labels.size();
+      Map<String, Integer> ids = labelIds(rows);
+      int k = ids.size();
       progress.accept(String.format("eval: %s: %,d texts, k = %d", task.name(), rows.count(),
           k));
       Map<String, Double> metrics = new LinkedHashMap<>();
@@ -168,6 +155,21 @@ final class LargeTaskEvaluation {
     } finally {
       rows.unpersist(false);
     }
+  }
+
+  /** A task file's rows, embedded on the executors and persisted there. */
+  private JavaRDD<LabeledTexts.Vector> embedded(EvalConfig.Task task, String path,
+      PromptTemplate prompt) {
+    return LabeledTexts.embed(LabeledTexts.read(spark, path, task.field("text"),
+        task.field("label")), bundle, prompt).persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** Label to id, in sorted label order. */
+  private static Map<String, Integer> labelIds(JavaRDD<LabeledTexts.Vector> rows) {
+    Map<String, Integer> ids = new HashMap<>();
+    new TreeSet<>(rows.map(LabeledTexts.Vector::label).distinct().collect()).forEach(l ->
+        ids.put(l, ids.size()));
+    return ids;
   }
 
   /**

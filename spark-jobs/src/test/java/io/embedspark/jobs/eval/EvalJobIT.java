@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.embedspark.data.JsonlTexts;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.eval.BeirTask;
 import io.embedspark.eval.Bm25Retriever;
@@ -13,9 +12,6 @@ import io.embedspark.eval.RetrievalMetrics;
 import io.embedspark.eval.report.EvalReport;
 import io.embedspark.eval.tasks.ReportKeys;
 import io.embedspark.io.AtomicDirectory;
-import io.embedspark.io.CheckpointBundle;
-import io.embedspark.io.PresetModels;
-import io.embedspark.testing.TestWeights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,19 +44,9 @@ class EvalJobIT {
   @BeforeAll
   static void setUp() throws IOException {
     root = Files.createTempDirectory("eval-it");
-    List<String> texts = new ArrayList<>(JsonlTexts.texts(SAMPLE.resolve("pairs/train.jsonl"),
-        "query", "passage"));
-    CheckpointBundle init = PresetModels.initialise("tiny", texts.subList(0, 800), 400, 32, 3L,
-        "sample");
-    model = root.resolve("model");
-    init.with(TestWeights.spread(init.parameters(), init.config().model(), 0.3, 5),
-        init.provenance()).write(model, true);
+    model = SampleModel.write(root.resolve("model"));
     writeSts(root.resolve("sts.jsonl"));
-    spark = SparkSession.builder().appName("EvalJobIT").master("local[2]")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "3")
-        .config("spark.sql.files.maxPartitionBytes", "65536")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate();
+    spark = SampleModel.spark("EvalJobIT");
     config = suite(model.toString(), root.resolve("report").toString(), null);
     report = new EvalJob(spark, config, line -> { }).run();
   }

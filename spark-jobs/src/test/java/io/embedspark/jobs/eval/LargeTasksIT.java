@@ -8,19 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.embedspark.data.JsonlTexts;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.eval.KMeans;
 import io.embedspark.eval.LogisticRegression;
 import io.embedspark.eval.report.EvalReport;
 import io.embedspark.eval.tasks.ReportKeys;
 import io.embedspark.io.AtomicDirectory;
-import io.embedspark.io.CheckpointBundle;
-import io.embedspark.io.PresetModels;
 import io.embedspark.jobs.eval.DistributedLogisticRegression.Block;
 import io.embedspark.jobs.eval.DistributedLogisticRegression.LabeledVector;
 import io.embedspark.spark.BundleFiles;
-import io.embedspark.testing.TestWeights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,18 +50,8 @@ class LargeTasksIT {
   @BeforeAll
   static void setUp() throws IOException {
     root = Files.createTempDirectory("large-tasks-it");
-    List<String> texts = new ArrayList<>(JsonlTexts.texts(SAMPLE.resolve("pairs/train.jsonl"),
-        "query", "passage"));
-    CheckpointBundle init = PresetModels.initialise("tiny", texts.subList(0, 800), 400, 32, 3L,
-        "sample");
-    model = root.resolve("model");
-    init.with(TestWeights.spread(init.parameters(), init.config().model(), 0.3, 5),
-        init.provenance()).write(model, true);
-    spark = SparkSession.builder().appName("LargeTasksIT").master("local[2]")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "3")
-        .config("spark.sql.files.maxPartitionBytes", "65536")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate();
+    model = SampleModel.write(root.resolve("model"));
+    spark = SampleModel.spark("LargeTasksIT");
     jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
   }
 
