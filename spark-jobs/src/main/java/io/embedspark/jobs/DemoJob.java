@@ -85,7 +85,7 @@ public final class DemoJob {
         o.maxLength());
     TrainJobConfig pre = new TrainJobConfig("prefinetune", init.toString(),
         o.workDir().resolve("prefinetune").toString(), List.of(pairs), tokenizer,
-        trainSettings(o.trainSteps(), 32, 1e-3, o.seed()), null, null);
+        trainSettings(o.trainSteps(), 32, 1e-3, o.trainSteps(), o.seed()), null, null);
     new TrainJob(spark, pre, line -> log("%s", line)).run();
     List<TrainJobConfig.Dataset> mixture = new ArrayList<>(List.of(pairs));
     for (String lang : BITEXT_LANGUAGES) {
@@ -93,16 +93,22 @@ public final class DemoJob {
           o.sample().resolve("bitext/train_en-" + lang + ".jsonl").toString(), "jsonl", 1.0,
           "bitext", new TrainJobConfig.Fields("id", null, "xx", "en", null)));
     }
+    // Finetune checkpoints halfway and at the end, each evaluated on the sample's dev retrieval
+    // split (eval.jsonl, eval-curve.png), so `soup --greedy-from` can pick among them.
+    int fineSteps = Math.max(1, o.trainSteps() / 2);
     TrainJobConfig fine = new TrainJobConfig("finetune",
         o.workDir().resolve("prefinetune/model").toString(),
         o.workDir().resolve("finetune").toString(), mixture, tokenizer,
-        trainSettings(Math.max(1, o.trainSteps() / 2), 16, 5e-4, o.seed() + 1), null, null);
+        trainSettings(fineSteps, 16, 5e-4, Math.max(1, fineSteps / 2), o.seed() + 1), null,
+        new TrainJobConfig.Eval(DemoSuite.writeDevConfig(o.sample(), o.workDir()).toString(),
+            null));
     return new TrainJob(spark, fine, line -> log("%s", line)).run();
   }
 
-  private static TrainJobConfig.Train trainSettings(int steps, int batch, double lr, long seed) {
+  private static TrainJobConfig.Train trainSettings(int steps, int batch, double lr,
+      int checkpointEvery, long seed) {
     return new TrainJobConfig.Train(steps, batch, 32, lr, Math.max(1, steps / 10), 0.1, 0.01,
-        1.0, 0.05, List.of(), true, steps, seed);
+        1.0, 0.05, List.of(), true, checkpointEvery, seed);
   }
 
   static CheckpointBundle prepareModel(Options o) {

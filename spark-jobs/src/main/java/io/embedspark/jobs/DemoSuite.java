@@ -12,11 +12,36 @@ import java.util.Map;
  */
 final class DemoSuite {
   static final String RETRIEVAL = "debian-retrieval";
+  static final String DEV_RETRIEVAL = "debian-dev-retrieval";
 
   private DemoSuite() {}
 
   static String bitext(String lang) {
     return "debian-bitext-" + lang;
+  }
+
+  /**
+   * Writes the dev suite the finetune stage evaluates its checkpoints on (the sample's dev
+   * retrieval split, as {@code conf/eval-dev.yaml}) to {@code <work>/eval-dev.yaml}.
+   */
+  static Path writeDevConfig(Path sample, Path work) {
+    Path file = work.resolve("eval-dev.yaml");
+    String yaml = String.join("\n",
+        "# The demo's dev suite: the finetune stage evaluates each checkpoint on it.",
+        "model: \"\"",
+        "retrieval: {top_k: 100, ks: [10, 100], bm25: false}",
+        "tasks:",
+        "  - {name: " + DEV_RETRIEVAL + ", type: retrieval, path: '"
+            + sample.resolve("retrieval-dev").toAbsolutePath().toString().replace("'", "''")
+            + "', split: dev}",
+        "");
+    try {
+      java.nio.file.Files.createDirectories(work);
+      java.nio.file.Files.writeString(file, yaml);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("writing " + file, e);
+    }
+    return file;
   }
 
   /** The suite over {@code sample}; retrieval reads {@code <work>/embeddings/{corpus,queries}}. */
