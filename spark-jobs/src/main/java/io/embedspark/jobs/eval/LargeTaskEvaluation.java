@@ -85,6 +85,7 @@ final class LargeTaskEvaluation {
       long trainRows = train.count();
       long testRows = test.count();
       long knownRows = known.count();
+      test.unpersist(false); // scored from here on through known, not held twice
       progress.accept(String.format("eval: %s: %,d train rows, %,d test rows, %d labels",
           task.name(), trainRows, testRows, classes));
       double[] accuracy = new double[dims.length];
@@ -134,8 +135,8 @@ final class LargeTaskEvaluation {
     try {
       Map<String, Integer> ids = labelIds(rows);
       int k = ids.size();
-      progress.accept(String.format("eval: %s: %,d texts, k = %d", task.name(), rows.count(),
-          k));
+      long count = rows.count();
+      progress.accept(String.format("eval: %s: %,d texts, k = %d", task.name(), count, k));
       Map<String, Double> metrics = new LinkedHashMap<>();
       for (int d : dims) {
         JavaRDD<Tuple2<Integer, float[]>> points = rows.map(v -> new Tuple2<>(ids.get(v.label()),
@@ -151,7 +152,7 @@ final class LargeTaskEvaluation {
             ClusteringMetrics.vMeasure(contingency));
         points.unpersist(false);
       }
-      return new Result(metrics, Map.of(task.name() + "/rows", rows.count()));
+      return new Result(metrics, Map.of(task.name() + "/rows", count));
     } finally {
       rows.unpersist(false);
     }
