@@ -51,12 +51,7 @@ class DemoJobIT {
 
     Map<String, float[]> fromSpark = new HashMap<>();
     for (Row r : corpus.collectAsList()) {
-      List<Float> v = r.getList(3);
-      float[] e = new float[v.size()];
-      for (int i = 0; i < e.length; i++) {
-        e[i] = v.get(i);
-      }
-      fromSpark.put(r.getString(0), e);
+      fromSpark.put(r.getString(0), io.embedspark.spark.VectorColumns.floats(r.getList(3)));
     }
     List<String> ids = new ArrayList<>();
     List<String> texts = new ArrayList<>();

@@ -12,6 +12,7 @@ import io.embedspark.eval.RetrievalMetrics;
 import io.embedspark.eval.report.EvalReport;
 import io.embedspark.eval.tasks.ReportKeys;
 import io.embedspark.io.AtomicDirectory;
+import io.embedspark.spark.VectorColumns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -239,12 +240,7 @@ class EvalJobIT {
     Map<String, float[]> out = new HashMap<>();
     for (Row r : spark.read().parquet(parquet).select("id", "embedding_d" + dim)
         .collectAsList()) {
-      List<Float> v = r.getList(1);
-      float[] f = new float[v.size()];
-      for (int i = 0; i < f.length; i++) {
-        f[i] = v.get(i);
-      }
-      out.put(r.getString(0), f);
+      out.put(r.getString(0), VectorColumns.floats(r.getList(1)));
     }
     return out;
   }

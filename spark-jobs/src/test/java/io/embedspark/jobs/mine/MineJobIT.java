@@ -9,6 +9,7 @@ import io.embedspark.data.TrainingExample;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.PresetModels;
 import io.embedspark.jobs.train.TrainingRows;
+import io.embedspark.spark.VectorColumns;
 import io.embedspark.testing.TestWeights;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -126,12 +127,7 @@ class MineJobIT {
     Map<String, float[]> out = new HashMap<>();
     for (Row r : spark.read().parquet(parquet.toString()).select("id", "embedding_d8")
         .collectAsList()) {
-      List<Float> v = r.getList(1);
-      float[] f = new float[v.size()];
-      for (int i = 0; i < f.length; i++) {
-        f[i] = v.get(i);
-      }
-      out.put(r.getString(0), f);
+      out.put(r.getString(0), VectorColumns.floats(r.getList(1)));
     }
     return out;
   }
