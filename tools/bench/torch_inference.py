@@ -39,10 +39,10 @@ class Encoder(nn.Module):
     def __init__(self, a):
         super().__init__()
         self.words = nn.Embedding(a.vocab, a.hidden)
-        self.pos = nn.Embedding(512, a.hidden)
+        self.pos = nn.Embedding(getattr(a, "positions", 512), a.hidden)
         self.ln = nn.LayerNorm(a.hidden, eps=1e-12)
         self.layers = nn.ModuleList(Layer(a.hidden, a.heads, a.ffn) for _ in range(a.layers))
-        self.proj = nn.Linear(a.hidden, a.hidden)
+        self.proj = nn.Linear(a.hidden, getattr(a, "output", 0) or a.hidden)
 
     def forward(self, ids, mask):
         x = self.ln(self.words(ids) + self.pos(torch.arange(ids.shape[1]))[None])

@@ -1,53 +1,52 @@
 package io.embedspark.bench;
 
 import io.embedspark.gradcache.ContrastiveTokens;
-import io.embedspark.gradcache.GradientCache;
-import io.embedspark.gradcache.BackpropEngine;
+import io.embedspark.gradcache.GradientStep;
 import io.embedspark.gradcache.TrainableEncoder;
-import io.embedspark.loss.GeminiNceLoss;
-import io.embedspark.loss.MatryoshkaLoss;
 import io.embedspark.model.EncoderConfig;
-import io.embedspark.model.ModelParameters;
 import io.embedspark.optim.AdamW;
+import io.embedspark.optim.GradientClipping;
 import io.embedspark.tokenize.TokenBatch;
-import java.util.Collections;
-import org.nd4j.linalg.api.buffer.DataType;
+import java.util.List;
 
 /**
- * Training throughput of full steps (gradient-cache step, AdamW update) on random pairs of
- * full-length sequences, without dropout (as the PyTorch reference). Model FLOPs count the useful
- * work, three forward passes' worth (forward and backward), also with the gradient cache, whose
- * extra embedding pass (and, for the hand-derived backward pass, its recomputed forward pass) is
- * its overhead.
+ * Training throughput of full steps (a gradient step, clipping, an AdamW update), as the trainers
+ * take them, over given batches. Model FLOPs count the useful work, three forward passes' worth
+ * (forward and backward) on each sequence's own length, also with the gradient cache, whose extra
+ * embedding pass (and, for the hand-derived backward pass, its recomputed forward pass) is its
+ * overhead. Peak resident memory is the process's own, reset before the mode.
  */
 public final class TrainingBenchmark {
   private TrainingBenchmark() {}
 
-  /** One measurement. */
-  public record Result(int pairs, int width, int chunkSize, double tokensPerSecond,
-      double modelGflops, double secondsPerStep) {}
+  /** One measurement; {@code peakMegabytes} is -1 where it cannot be read. */
+  public record Result(String mode, double secondsPerStep, double tokensPerSecond,
+      double modelGflops, long peakMegabytes) {}
 
-  public static Result run(EncoderConfig config, BackpropEngine engine, int pairs, int width,
-      int chunkSize, int warmup, int steps) {
-    TrainableEncoder graph = engine.create(config, DataType.FLOAT, false);
-    graph.load(ModelParameters.initialise(config, 1));
-    GradientCache cache = new GradientCache(graph, new MatryoshkaLoss(new GeminiNceLoss(0.05),
-        config.matryoshkaDims(), Collections.nCopies(config.matryoshkaDims().size(), 1.0)),
-        chunkSize);
+  /**
+   * Runs one warm-up step on the first batch, then one timed step per batch.
+   *
+   * @param encoder the encoder whose parameters the steps update
+   */
+  public static Result time(String mode, EncoderConfig config, TrainableEncoder encoder,
+      GradientStep step, List<ContrastiveTokens> batches) {
     AdamW adam = new AdamW(0.9, 0.999, 1e-8, 0.01);
-    ContrastiveTokens batch = randomPairs(config.vocabSize(), pairs, width);
-    for (int i = 0; i < warmup; i++) {
-      adam.update(graph::array, cache.step(batch, i).gradients(), 1e-4);
-    }
+    PeakMemory.reset();
+    update(encoder, adam, step.step(batches.get(0), 0));
     long t0 = System.nanoTime();
-    for (int i = 0; i < steps; i++) {
-      adam.update(graph::array, cache.step(batch, warmup + i).gradients(), 1e-4);
+    for (int i = 0; i < batches.size(); i++) {
+      update(encoder, adam, step.step(batches.get(i), 1 + i));
     }
-    double seconds = (System.nanoTime() - t0) / 1e9 / steps;
-    int sequences = 2 * pairs;
-    double flops = 3 * EncoderFlops.forward(config, sequences, width);
-    return new Result(pairs, width, chunkSize, (double) sequences * width / seconds,
-        flops / seconds / 1e9, seconds);
+    double seconds = (System.nanoTime() - t0) / 1e9 / batches.size();
+    double tokens = TrainingBatches.realTokens(batches) / (double) batches.size();
+    double flops = 3 * TrainingBatches.forwardFlops(config, batches) / batches.size();
+    return new Result(mode, seconds, tokens / seconds, flops / seconds / 1e9,
+        PeakMemory.peakMegabytes());
+  }
+
+  private static void update(TrainableEncoder encoder, AdamW adam, GradientStep.Step s) {
+    GradientClipping.clip(s.gradients(), 1.0);
+    adam.update(encoder::array, s.gradients(), 1e-4);
   }
 
   /** Pairs of random full-length sequences with distinct keys. */

@@ -6,6 +6,7 @@ import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.ModelParameters;
 import io.embedspark.model.NativeThreads;
 import io.embedspark.model.ParameterNames;
+import io.embedspark.model.RowIndex;
 import io.embedspark.model.ScratchBuffers;
 import io.embedspark.tokenize.TokenBatch;
 import java.util.HashMap;
@@ -90,6 +91,16 @@ public final class ManualBackprop implements TrainableEncoder {
   public INDArray array(String graphName) {
     lastChunk = null; // the caller may change it: kept activations are stale
     return params.get(graphName);
+  }
+
+  /**
+   * Replaces a parameter's array with {@code value} itself (no copy): an executor replica holds
+   * the word-embedding table cut to the rows its batch touches, and gets the batch's ids mapped to
+   * positions among those rows. The table gradient then comes out cut the same way.
+   */
+  public void replace(String graphName, INDArray value) {
+    lastChunk = null;
+    params.put(graphName, value.dataType() == dtype ? value : value.castTo(dtype));
   }
 
   @Override
@@ -370,17 +381,21 @@ public final class ManualBackprop implements TrainableEncoder {
 
   /** The table gradients: each token's dL/d(embedding sum) summed per id. */
   private void addTableGradients(TokenBatch chunk, INDArray dInput, Map<String, INDArray> sum) {
-    addSegmentSum(sum, ParameterNames.WORD_EMBEDDINGS, dInput, chunk.ids(), config.vocabSize());
-    addSegmentSum(sum, ParameterNames.POSITION_EMBEDDINGS, dInput, chunk.positions(),
-        config.maxPositions());
-    addSegmentSum(sum, ParameterNames.TOKEN_TYPE_EMBEDDINGS, dInput, new int[chunk.ids().length],
-        config.typeVocabSize());
+    addSegmentSum(sum, ParameterNames.WORD_EMBEDDINGS, dInput, chunk.ids());
+    addSegmentSum(sum, ParameterNames.POSITION_EMBEDDINGS, dInput, chunk.positions());
+    addSegmentSum(sum, ParameterNames.TOKEN_TYPE_EMBEDDINGS, dInput, new int[chunk.ids().length]);
   }
 
-  private void addSegmentSum(Map<String, INDArray> sum, String table, INDArray grad, int[] ids,
-      int rows) {
-    INDArray part = Nd4j.exec(new UnsortedSegmentSum(grad, Nd4j.createFromArray(ids), rows))[0];
-    gradient(sum, table).addi(part);
+  /**
+   * Sums the rows of {@code grad} per id over the chunk's distinct ids only, then adds those sums
+   * to the table gradient's rows: the cost follows the rows the chunk touches, not the table's
+   * size (a multilingual vocabulary has over 100,000 rows; a chunk touches a few thousand).
+   */
+  private void addSegmentSum(Map<String, INDArray> sum, String table, INDArray grad, int[] ids) {
+    RowIndex index = RowIndex.of(ids);
+    INDArray part = Nd4j.exec(new UnsortedSegmentSum(grad, Nd4j.createFromArray(index.local()),
+        index.size()))[0];
+    RowIndex.scatterAdd(gradient(sum, table), index.rows(), part);
     part.close();
   }
 

@@ -1,7 +1,6 @@
 package io.embedspark.jobs.train;
 
-import io.embedspark.gradcache.BackpropEngine;
-import io.embedspark.gradcache.TrainableEncoder;
+import io.embedspark.gradcache.ManualBackprop;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.NativeThreads;
 import org.apache.spark.TaskContext;
@@ -15,25 +14,24 @@ import org.nd4j.linalg.api.buffer.DataType;
 final class ExecutorEncoders {
   private static final ThreadLocal<Replica> REPLICA = new ThreadLocal<>();
 
-  private record Replica(String run, TrainableEncoder encoder, long[] version) {}
+  private record Replica(String run, ManualBackprop encoder, long[] version) {}
 
   private ExecutorEncoders() {}
 
-  static TrainableEncoder get(String run, EncoderConfig config, DataType dtype, boolean dropout,
+  static ManualBackprop get(String run, EncoderConfig config, DataType dtype, boolean dropout,
       Broadcast<ParameterSnapshot> parameters) {
     TaskContext task = TaskContext.get();
     if (task != null) {
       NativeThreads.configure(task.cpus());
     }
     Replica r = REPLICA.get();
-    boolean fresh = r == null || !r.run().equals(run);
-    if (fresh) {
-      r = new Replica(run, BackpropEngine.MANUAL.create(config, dtype, dropout), new long[] {-1});
+    if (r == null || !r.run().equals(run)) {
+      r = new Replica(run, new ManualBackprop(config, dtype, dropout), new long[] {-1});
       REPLICA.set(r);
     }
     ParameterSnapshot p = parameters.value();
     if (r.version()[0] != p.version()) {
-      p.loadInto(r.encoder(), fresh);
+      p.loadInto(r.encoder());
       r.version()[0] = p.version();
     }
     return r.encoder();

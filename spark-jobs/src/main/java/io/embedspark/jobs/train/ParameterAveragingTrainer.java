@@ -5,11 +5,13 @@ import io.embedspark.gradcache.BackpropEngine;
 import io.embedspark.gradcache.ContrastiveTokens;
 import io.embedspark.gradcache.GradientCache;
 import io.embedspark.gradcache.GradientStep;
+import io.embedspark.gradcache.ManualBackprop;
 import io.embedspark.gradcache.TrainableEncoder;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.JsonFiles;
 import io.embedspark.io.Provenance;
 import io.embedspark.model.EncoderConfig;
+import io.embedspark.model.TensorPack;
 import io.embedspark.optim.AdamW;
 import io.embedspark.optim.GradientClipping;
 import io.embedspark.optim.LearningRateSchedule;
@@ -89,8 +91,7 @@ public final class ParameterAveragingTrainer {
   }
 
   /** A shard's parameters and moments after its local steps, its last loss and gradient norm. */
-  record ShardResult(Map<String, double[]> params, Map<String, double[]> first,
-      Map<String, double[]> second, double loss, List<Double> lossPerDim, double gradNorm,
+  record ShardResult(TensorPack params, TensorPack first, TensorPack second, double loss, List<Double> lossPerDim, double gradNorm,
       int count)
       implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -181,7 +182,8 @@ public final class ParameterAveragingTrainer {
   private ShardResult round(TrainableEncoder driver, AdamW adam, List<ShardRound> rounds,
       long version) {
     Broadcast<ParameterSnapshot> params = jsc.broadcast(ParameterSnapshot.of(version, driver));
-    Broadcast<OptimizerSnapshot> moments = jsc.broadcast(OptimizerSnapshot.of(adam));
+    Broadcast<OptimizerSnapshot> moments = jsc.broadcast(OptimizerSnapshot.of(adam,
+        driver.config(), dtype));
     try {
       Worker w = new Worker(run, driver.config(), dtype, config, params, moments);
       return jsc.parallelize(rounds, rounds.size()).map(w::run)
@@ -193,23 +195,22 @@ public final class ParameterAveragingTrainer {
   }
 
   private void applyAverage(TrainableEncoder driver, AdamW adam, ShardResult sum, long step) {
-    Map<String, INDArray> first = new LinkedHashMap<>();
-    Map<String, INDArray> second = new LinkedHashMap<>();
-    for (Map.Entry<String, double[]> e : sum.params().entrySet()) {
-      INDArray target = driver.array(e.getKey());
-      target.assign(mean(e.getValue(), target.shape()));
-      first.put(e.getKey(), mean(sum.first().get(e.getKey()), target.shape()));
-      second.put(e.getKey(), mean(sum.second().get(e.getKey()), target.shape()));
+    for (String name : sum.params().names()) {
+      driver.array(name).assign(mean(sum.params(), name));
     }
-    adam.restore(step, first, second);
+    adam.restore(step, means(sum.first()), means(sum.second()));
   }
 
-  private INDArray mean(double[] sum, long[] shape) {
-    double[] m = sum.clone();
-    for (int i = 0; i < m.length; i++) {
-      m[i] /= shards;
+  private Map<String, INDArray> means(TensorPack sums) {
+    Map<String, INDArray> out = new LinkedHashMap<>();
+    for (String name : sums.names()) {
+      out.put(name, mean(sums, name));
     }
-    return Nd4j.create(m, shape, 'c').castTo(dtype);
+    return out;
+  }
+
+  private INDArray mean(TensorPack sums, String name) {
+    return sums.array(name).divi(shards).castTo(dtype);
   }
 
   static ShardResult add(ShardResult a, ShardResult b) {
@@ -223,36 +224,34 @@ public final class ParameterAveragingTrainer {
     for (int i = 0; i < a.lossPerDim().size(); i++) {
       dims.add(a.lossPerDim().get(i) + b.lossPerDim().get(i));
     }
-    return new ShardResult(SparkGradientStep.add(a.params(), b.params()),
-        SparkGradientStep.add(a.first(), b.first()), SparkGradientStep.add(a.second(),
-        b.second()), a.loss() + b.loss(), dims, a.gradNorm() + b.gradNorm(),
-        a.count() + b.count());
+    return new ShardResult(a.params().addInPlace(b.params()),
+        a.first().addInPlace(b.first()), a.second().addInPlace(b.second()),
+        a.loss() + b.loss(), dims, a.gradNorm() + b.gradNorm(), a.count() + b.count());
+  }
+
+  /** Moments by parameter, in graph order, as one pack. */
+  static TensorPack pack(Map<String, INDArray> moments, EncoderConfig model, DataType dtype) {
+    TensorPack.Builder b = TensorPack.builder(dtype);
+    for (String name : ParameterSnapshot.graphNames(model)) {
+      if (moments.containsKey(name)) {
+        b.add(name, moments.get(name));
+      }
+    }
+    return b.build();
   }
 
   /** AdamW's step and moments, for a broadcast. */
-  record OptimizerSnapshot(long step, Map<String, double[]> first, Map<String, double[]> second,
-      Map<String, long[]> shapes) implements Serializable {
+  record OptimizerSnapshot(long step, TensorPack first, TensorPack second)
+      implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    static OptimizerSnapshot of(AdamW adam) {
-      Map<String, double[]> m = new HashMap<>();
-      Map<String, double[]> v = new HashMap<>();
-      Map<String, long[]> shapes = new HashMap<>();
-      adam.firstMoments().forEach((k, a) -> {
-        m.put(k, a.castTo(DataType.DOUBLE).dup('c').data().asDouble());
-        shapes.put(k, a.shape());
-      });
-      adam.secondMoments().forEach((k, a) ->
-          v.put(k, a.castTo(DataType.DOUBLE).dup('c').data().asDouble()));
-      return new OptimizerSnapshot(adam.step(), m, v, shapes);
+    static OptimizerSnapshot of(AdamW adam, EncoderConfig model, DataType dtype) {
+      return new OptimizerSnapshot(adam.step(), pack(adam.firstMoments(), model, dtype),
+          pack(adam.secondMoments(), model, dtype));
     }
 
-    AdamW restoreInto(AdamW adam, DataType dtype) {
-      Map<String, INDArray> m = new HashMap<>();
-      Map<String, INDArray> v = new HashMap<>();
-      first.forEach((k, a) -> m.put(k, Nd4j.create(a, shapes.get(k), 'c').castTo(dtype)));
-      second.forEach((k, a) -> v.put(k, Nd4j.create(a, shapes.get(k), 'c').castTo(dtype)));
-      adam.restore(step, m, v);
+    AdamW restoreInto(AdamW adam) {
+      adam.restore(step, first.arrays(), second.arrays());
       return adam;
     }
   }
@@ -264,10 +263,10 @@ public final class ParameterAveragingTrainer {
     private static final long serialVersionUID = 1L;
 
     ShardResult run(ShardRound r) {
-      TrainableEncoder encoder = ExecutorEncoders.get(run, model, dtype, config.dropout(),
+      ManualBackprop encoder = ExecutorEncoders.get(run, model, dtype, config.dropout(),
           params);
-      params.value().loadInto(encoder, false); // an earlier shard on this thread moved them
-      AdamW adam = moments.value().restoreInto(ContrastiveTrainer.optimizer(config), dtype);
+      params.value().loadInto(encoder); // an earlier shard on this thread moved them
+      AdamW adam = moments.value().restoreInto(ContrastiveTrainer.optimizer(config));
       GradientCache cache = new GradientCache(encoder, ContrastiveTrainer.loss(config, model),
           config.chunkSize());
       double loss = 0;
@@ -280,17 +279,12 @@ public final class ParameterAveragingTrainer {
         loss = s.loss().total().loss();
         perDim = s.loss().perDim();
       }
-      Map<String, double[]> p = new HashMap<>();
+      TensorPack.Builder p = TensorPack.builder(dtype);
       for (String name : ParameterSnapshot.graphNames(model)) {
-        p.put(name, encoder.array(name).castTo(DataType.DOUBLE).dup('c').data().asDouble());
+        p.add(name, encoder.array(name));
       }
-      Map<String, double[]> m = new HashMap<>();
-      Map<String, double[]> v = new HashMap<>();
-      adam.firstMoments().forEach((k, a) ->
-          m.put(k, a.castTo(DataType.DOUBLE).dup('c').data().asDouble()));
-      adam.secondMoments().forEach((k, a) ->
-          v.put(k, a.castTo(DataType.DOUBLE).dup('c').data().asDouble()));
-      return new ShardResult(p, m, v, loss, perDim, norm, 1);
+      return new ShardResult(p.build(), pack(adam.firstMoments(), model, dtype),
+          pack(adam.secondMoments(), model, dtype), loss, perDim, norm, 1);
     }
   }
 }

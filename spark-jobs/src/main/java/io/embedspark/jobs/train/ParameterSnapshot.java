@@ -1,43 +1,47 @@
 package io.embedspark.jobs.train;
 
+import io.embedspark.gradcache.ManualBackprop;
 import io.embedspark.gradcache.TrainableEncoder;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.ModelParameters;
 import io.embedspark.model.ParameterNames;
+import io.embedspark.model.TensorPack;
 import java.io.Serializable;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The driver's parameters at one version, as plain arrays in the training precision, for a
- * broadcast: executors load a version once and reuse it for both passes of the step. Keyed by
- * graph variable name (linear weights as [in, out] kernels).
+ * The driver's parameters at one version, for a broadcast: every tensor in the training
+ * precision, keyed by graph variable name (linear weights as [in, out] kernels), except that the
+ * word-embedding table may be cut to the rows one batch touches. Executors load a version once
+ * and reuse it for both passes of the step.
  *
  * @param version increases with every optimiser step
- * @param doubles whether values are double precision (else float)
+ * @param values the tensors
  */
-record ParameterSnapshot(long version, boolean doubles, Map<String, long[]> shapes,
-    Map<String, float[]> floats, Map<String, double[]> doubleValues) implements Serializable {
+record ParameterSnapshot(long version, TensorPack values) implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** Every tensor whole. */
   static ParameterSnapshot of(long version, TrainableEncoder encoder) {
-    boolean d = encoder.dtype() == DataType.DOUBLE;
-    Map<String, long[]> shapes = new LinkedHashMap<>();
-    Map<String, float[]> f = new LinkedHashMap<>();
-    Map<String, double[]> dv = new LinkedHashMap<>();
+    return of(version, encoder, null);
+  }
+
+  /**
+   * Every tensor, the word-embedding table cut to {@code tableRows} (ascending, distinct; the
+   * batch's ids then have to be mapped to positions among them) or whole when null.
+   */
+  static ParameterSnapshot of(long version, TrainableEncoder encoder, int[] tableRows) {
+    TensorPack.Builder b = TensorPack.builder(encoder.dtype());
     for (String name : graphNames(encoder.config())) {
       INDArray a = encoder.array(name);
-      shapes.put(name, a.shape());
-      if (d) {
-        dv.put(name, a.dup('c').data().asDouble());
+      if (tableRows != null && name.equals(ParameterNames.WORD_EMBEDDINGS)) {
+        b.add(name, Nd4j.pullRows(a, 1, tableRows), tableRows);
       } else {
-        f.put(name, a.dup('c').data().asFloat());
+        b.add(name, a);
       }
     }
-    return new ParameterSnapshot(version, d, shapes, f, dv);
+    return new ParameterSnapshot(version, b.build());
   }
 
   /** Every parameter's graph name. */
@@ -45,19 +49,24 @@ record ParameterSnapshot(long version, boolean doubles, Map<String, long[]> shap
     return ParameterNames.all(config).stream().map(ModelParameters::graphName).toList();
   }
 
-  /** The values of one parameter as an array of the training precision. */
-  INDArray array(String name) {
-    return doubles ? Nd4j.create(doubleValues.get(name), shapes.get(name), 'c')
-        : Nd4j.create(floats.get(name), shapes.get(name), 'c');
+  /** The rows of the word-embedding table this snapshot holds, or null for the whole table. */
+  int[] tableRows() {
+    return values.rowIds(ParameterNames.WORD_EMBEDDINGS);
   }
 
-  /** Loads this version into an encoder: all values, exactly. */
-  void loadInto(TrainableEncoder encoder, boolean fresh) {
-    if (fresh) {
-      encoder.load(ModelParameters.fromGraphArrays(this::array, encoder.config()));
-    }
-    for (String name : shapes.keySet()) {
-      encoder.array(name).assign(array(name));
+  /**
+   * Loads this version into a replica: a tensor of the same shape is overwritten in place, any
+   * other (a fresh replica, or the word table cut to another batch's rows) replaced.
+   */
+  void loadInto(ManualBackprop encoder) {
+    for (String name : values.names()) {
+      INDArray current = encoder.array(name);
+      if (current != null && java.util.Arrays.equals(current.shape(), values.shape(name))
+          && values.rowIds(name) == null) {
+        values.copyInto(name, current);
+      } else {
+        encoder.replace(name, values.array(name));
+      }
     }
   }
 }

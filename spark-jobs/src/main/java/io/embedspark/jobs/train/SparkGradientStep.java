@@ -1,15 +1,22 @@
 package io.embedspark.jobs.train;
 
 import io.embedspark.gradcache.ContrastiveTokens;
+import io.embedspark.gradcache.EmbeddingLayout;
 import io.embedspark.gradcache.GradientCache;
 import io.embedspark.gradcache.GradientStep;
+import io.embedspark.gradcache.ManualBackprop;
 import io.embedspark.gradcache.TrainableEncoder;
 import io.embedspark.loss.MatryoshkaLoss;
 import io.embedspark.model.EncoderConfig;
+import io.embedspark.model.ParameterNames;
+import io.embedspark.model.RowIndex;
+import io.embedspark.model.TensorPack;
 import io.embedspark.tokenize.TokenBatch;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,6 +48,8 @@ public final class SparkGradientStep implements GradientStep {
   private long version;
   private long stepNumber;
   private Timings last;
+  /** The word table's gradient, table-sized, reused from step to step. */
+  private INDArray denseTable;
 
   /**
    * Where the last step's wall time went, in seconds: broadcasting the parameters, the embed pass
@@ -93,7 +102,9 @@ public final class SparkGradientStep implements GradientStep {
     TokenBatch all = batch.sequences();
     List<Shard> plan = plan(all);
     long t0 = System.nanoTime();
-    Broadcast<ParameterSnapshot> params = jsc.broadcast(ParameterSnapshot.of(version++, driver));
+    int[] tableRows = tableRows(all);
+    Broadcast<ParameterSnapshot> params = jsc.broadcast(
+        ParameterSnapshot.of(version++, driver, tableRows));
     try {
       long t1 = System.nanoTime();
       Context ctx = new Context(run, driver.config(), driver.dtype(), dropout, chunkSize, seed,
@@ -110,28 +121,22 @@ public final class SparkGradientStep implements GradientStep {
         }
       }
       long t2 = System.nanoTime();
-      MatryoshkaLoss.Result result = loss.compute(
-          io.embedspark.gradcache.EmbeddingLayout.toBatch(batch, embeddings));
-      double[][] grad = io.embedspark.gradcache.EmbeddingLayout.toRows(batch,
-          result.total());
+      MatryoshkaLoss.Result result = loss.compute(EmbeddingLayout.toBatch(batch, embeddings));
+      double[][] grad = EmbeddingLayout.toRows(batch, result.total());
       long t3 = System.nanoTime();
       List<ShardGrad> withGrads = new ArrayList<>();
       for (Shard s : plan) {
         int first = s.fromChunk() * chunkSize;
-        withGrads.add(new ShardGrad(s, java.util.Arrays.copyOfRange(grad, first,
+        withGrads.add(new ShardGrad(s, Arrays.copyOfRange(grad, first,
             first + s.rows().size())));
       }
       jsc.setJobDescription("embedspark train step " + stepNumber + ": backward pass, "
           + plan.size() + " shards");
-      Map<String, double[]> sum = jsc.parallelize(withGrads, withGrads.size())
+      TensorPack sum = jsc.parallelize(withGrads, withGrads.size())
           .map(g -> ctx.backward(g))
-          .treeAggregate(new HashMap<>(), SparkGradientStep::add, SparkGradientStep::add);
+          .treeReduce(TensorPack::addInPlace);
       long t4 = System.nanoTime();
-      Map<String, INDArray> gradients = new HashMap<>();
-      for (Map.Entry<String, double[]> e : sum.entrySet()) {
-        gradients.put(e.getKey(), Nd4j.create(e.getValue(), driver.array(e.getKey()).shape(),
-            'c').castTo(driver.dtype()));
-      }
+      Map<String, INDArray> gradients = gradients(sum);
       long t5 = System.nanoTime();
       last = new Timings((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9,
           (t5 - t4) / 1e9);
@@ -140,6 +145,37 @@ public final class SparkGradientStep implements GradientStep {
       jsc.setJobDescription(null);
       params.destroy();
     }
+  }
+
+  /** The word-table rows the batch touches, with row 0 (what a shard's padding holds). */
+  static int[] tableRows(TokenBatch all) {
+    int[] ids = Arrays.copyOf(all.ids(), all.ids().length + 1);
+    return RowIndex.distinct(ids); // the extra element is 0
+  }
+
+  /**
+   * The summed gradients as the driver's arrays: whole tensors as they are, the word table's
+   * rows written into a zeroed table-sized array kept from step to step.
+   */
+  private Map<String, INDArray> gradients(TensorPack sum) {
+    Map<String, INDArray> out = new LinkedHashMap<>();
+    for (String name : sum.names()) {
+      int[] rows = sum.rowIds(name);
+      if (rows == null) {
+        out.put(name, sum.array(name));
+        continue;
+      }
+      if (denseTable == null) {
+        denseTable = Nd4j.create(driver.dtype(), driver.array(name).shape());
+      } else {
+        denseTable.assign(0);
+      }
+      INDArray held = sum.array(name);
+      RowIndex.scatterAdd(denseTable, rows, held);
+      held.close();
+      out.put(name, denseTable);
+    }
+    return out;
   }
 
   /** Contiguous shards of whole chunks, as even as the chunk count allows. */
@@ -156,48 +192,44 @@ public final class SparkGradientStep implements GradientStep {
     return plan;
   }
 
-  /** Sums gradient maps element-wise into the first. */
-  static Map<String, double[]> add(Map<String, double[]> a, Map<String, double[]> b) {
-    for (Map.Entry<String, double[]> e : b.entrySet()) {
-      double[] s = a.get(e.getKey());
-      if (s == null) {
-        a.put(e.getKey(), e.getValue().clone());
-      } else {
-        double[] v = e.getValue();
-        for (int i = 0; i < s.length; i++) {
-          s[i] += v[i];
-        }
-      }
-    }
-    return a;
-  }
-
   /** What a task needs, shipped with it; the shard runs with the task thread's replica. */
   record Context(String run, EncoderConfig config, DataType dtype, boolean dropout,
       int chunkSize, long seed, Broadcast<ParameterSnapshot> params) implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private TrainableEncoder encoder() {
+    private ManualBackprop encoder() {
       return ExecutorEncoders.get(run, config, dtype, dropout, params);
+    }
+
+    /** The shard's rows with token ids mapped to positions among the broadcast table rows. */
+    private TokenBatch local(Shard s) {
+      TokenBatch rows = s.rows();
+      return new TokenBatch(rows.size(), rows.width(),
+          RowIndex.positions(params.value().tableRows(), rows.ids()), rows.lengths(),
+          rows.truncated());
     }
 
     /** Pass 1: the shard's embeddings; its chunks keep their global dropout seeds. */
     double[][] embed(Shard s) {
-      return GradientCache.embedChunks(encoder(), s.rows(), chunkSize, 0,
+      return GradientCache.embedChunks(encoder(), local(s), chunkSize, 0,
           s.toChunk() - s.fromChunk(), seed + s.fromChunk());
     }
 
-    /** Pass 2: the shard's parameter gradients. */
-    Map<String, double[]> backward(ShardGrad g) {
+    /** Pass 2: the shard's parameter gradients, the word table's cut to the broadcast rows. */
+    TensorPack backward(ShardGrad g) {
       Shard s = g.shard();
       Map<String, INDArray> sum = new HashMap<>();
-      GradientCache.accumulateChunks(encoder(), s.rows(), g.grad(), chunkSize, 0,
+      GradientCache.accumulateChunks(encoder(), local(s), g.grad(), chunkSize, 0,
           s.toChunk() - s.fromChunk(), seed + s.fromChunk(), sum);
-      Map<String, double[]> out = new HashMap<>();
-      for (Map.Entry<String, INDArray> e : sum.entrySet()) {
-        out.put(e.getKey(), e.getValue().castTo(DataType.DOUBLE).dup('c').data().asDouble());
+      TensorPack.Builder b = TensorPack.builder(dtype);
+      int[] tableRows = params.value().tableRows();
+      for (String name : ParameterSnapshot.graphNames(config)) {
+        b.add(name, sum.get(name),
+            name.equals(ParameterNames.WORD_EMBEDDINGS) ? tableRows : null);
       }
-      return out;
+      TensorPack pack = b.build();
+      sum.values().forEach(INDArray::close);
+      return pack;
     }
   }
 }
