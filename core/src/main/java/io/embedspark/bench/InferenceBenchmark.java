@@ -2,6 +2,7 @@ package io.embedspark.bench;
 
 import io.embedspark.model.EmbeddingModel;
 import io.embedspark.model.EncoderConfig;
+import io.embedspark.model.EncoderFlops;
 import io.embedspark.model.ModelParameters;
 import io.embedspark.tokenize.TokenBatch;
 import java.util.Arrays;

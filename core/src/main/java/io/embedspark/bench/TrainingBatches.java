@@ -7,6 +7,7 @@ import io.embedspark.data.TrainingExample;
 import io.embedspark.gradcache.ContrastiveTokens;
 import io.embedspark.io.JsonFiles;
 import io.embedspark.model.EncoderConfig;
+import io.embedspark.model.EncoderFlops;
 import io.embedspark.tokenize.TextTokenizer;
 import io.embedspark.tokenize.TokenBatch;
 import io.embedspark.train.ContrastiveBatcher;

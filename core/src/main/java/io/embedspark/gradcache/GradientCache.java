@@ -1,9 +1,11 @@
 package io.embedspark.gradcache;
 
+import io.embedspark.embed.LengthBuckets;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.loss.MatryoshkaLoss;
 import io.embedspark.tokenize.TokenBatch;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,15 +18,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * back-propagate its rows of dL/dE and sum the parameter gradients. The result equals the gradient
  * of the loss computed in one graph over the whole batch; memory is bounded by the chunk.
  *
- * <p>The two passes are also offered per range of chunks ({@link #embedChunks},
- * {@link #accumulateChunks}), so that a distributed step can run each executor's share of the
- * chunks with exactly the chunk boundaries and dropout seeds of this one: chunk c always uses seed
- * {@code seed + c}.
+ * <p>Chunks are cut from the batch's sequences sorted by length ({@link #chunks}), so a chunk is
+ * padded to little more than its own sequences: queries and passages differ several-fold in
+ * length. Chunk c always draws its dropout masks from seed {@code seed + c}, so a distributed step
+ * that runs the same chunks anywhere ({@link #embedChunk}, {@link #accumulateChunk}) computes the
+ * same numbers.
  */
 public final class GradientCache implements GradientStep {
   private final TrainableEncoder encoder;
   private final MatryoshkaLoss loss;
   private final int chunkSize;
+  /** The gradient accumulators, zeroed and reused by every step. */
+  private final Map<String, INDArray> sum = new HashMap<>();
 
   public GradientCache(TrainableEncoder encoder, MatryoshkaLoss loss, int chunkSize) {
     checkChunkSize(chunkSize);
@@ -39,63 +44,73 @@ public final class GradientCache implements GradientStep {
     }
   }
 
-  /** Number of chunks of {@code chunkSize} rows that cover {@code rows} rows. */
-  public static int chunkCount(int rows, int chunkSize) {
-    return (rows + chunkSize - 1) / chunkSize;
+  /**
+   * The chunks of a batch: row indices of at most {@code chunkSize} sequences each, cut from the
+   * rows sorted by length (ties by row), shortest first; a batch that fits in one chunk keeps its
+   * order (one pass, whose padding sorting cannot change).
+   */
+  public static List<int[]> chunks(TokenBatch all, int chunkSize) {
+    checkChunkSize(chunkSize);
+    if (all.size() <= chunkSize) {
+      return List.of(java.util.stream.IntStream.range(0, all.size()).toArray());
+    }
+    return LengthBuckets.plan(all.lengths(), Integer.MAX_VALUE, chunkSize);
   }
 
   /**
-   * Runs the step. The second pass goes from the last chunk to the first, so an encoder that
-   * still holds the last chunk's activations from the first pass can skip its forward pass.
+   * Runs the step. The gradients it returns live in accumulators this object reuses: they are
+   * valid until the next step. The second pass goes from the last (longest) chunk to the first, so an encoder
+   * that still holds the last chunk's activations from the first pass can skip its forward pass.
    */
   @Override
   public Step step(ContrastiveTokens batch, long seed) {
     TokenBatch all = batch.sequences();
-    int chunks = chunkCount(all.size(), chunkSize);
-    double[][] embeddings = embedChunks(encoder, all, chunkSize, 0, chunks, seed);
+    List<int[]> chunks = chunks(all, chunkSize);
+    double[][] embeddings = new double[all.size()][];
+    for (int c = 0; c < chunks.size(); c++) {
+      scatterRows(embedChunk(encoder, all.select(chunks.get(c)), seed + c), chunks.get(c),
+          embeddings);
+    }
     MatryoshkaLoss.Result result = loss.compute(EmbeddingLayout.toBatch(batch, embeddings));
     double[][] grad = EmbeddingLayout.toRows(batch, result.total());
-    Map<String, INDArray> sum = new HashMap<>();
-    accumulateChunks(encoder, all, grad, chunkSize, 0, chunks, seed, sum);
+    sum.values().forEach(g -> g.assign(0));
+    for (int c = chunks.size() - 1; c >= 0; c--) {
+      accumulateChunk(encoder, all.select(chunks.get(c)), gatherRows(grad, chunks.get(c)),
+          seed + c, sum);
+    }
     return new Step(result, sum);
   }
 
-  /**
-   * Embeddings of the rows of chunks [fromChunk, toChunk), in row order.
-   *
-   * @return one row per sequence of those chunks
-   */
-  public static double[][] embedChunks(TrainableEncoder encoder, TokenBatch all, int chunkSize,
-      int fromChunk, int toChunk, long seed) {
-    int first = fromChunk * chunkSize;
-    int end = Math.min(all.size(), toChunk * chunkSize);
-    double[][] out = new double[Math.max(0, end - first)][];
-    for (int c = fromChunk; c < toChunk; c++) {
-      int from = c * chunkSize;
-      INDArray e = encoder.embed(all.slice(from, Math.min(all.size(), from + chunkSize)),
-          seed + c).castTo(DataType.DOUBLE);
-      for (int i = 0; i < e.rows(); i++) {
-        out[from - first + i] = e.getRow(i).toDoubleVector();
-      }
+  /** Row i of {@code part} becomes row {@code rows[i]} of {@code target}. */
+  public static void scatterRows(double[][] part, int[] rows, double[][] target) {
+    for (int i = 0; i < rows.length; i++) {
+      target[rows[i]] = part[i];
+    }
+  }
+
+  /** The given rows of {@code all}, in that order. */
+  public static double[][] gatherRows(double[][] all, int[] rows) {
+    double[][] out = new double[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = all[rows[i]];
     }
     return out;
   }
 
+  /** Embeddings of one chunk without gradients, one row per sequence. */
+  public static double[][] embedChunk(TrainableEncoder encoder, TokenBatch chunk, long seed) {
+    INDArray e = encoder.embed(chunk, seed).castTo(DataType.DOUBLE);
+    return e.toDoubleMatrix();
+  }
+
   /**
-   * Back-propagates dL/dE through chunks [fromChunk, toChunk), last chunk first, adding the
-   * parameter gradients into {@code sum}.
+   * Back-propagates dL/dE of one chunk's rows (same order as the chunk), adding the parameter
+   * gradients into {@code sum}.
    *
-   * @param grad dL/dE of the rows of those chunks, in row order (row 0 is the first chunk's first)
+   * @param seed the seed the chunk was embedded with
    */
-  public static void accumulateChunks(TrainableEncoder encoder, TokenBatch all, double[][] grad,
-      int chunkSize, int fromChunk, int toChunk, long seed, Map<String, INDArray> sum) {
-    int first = fromChunk * chunkSize;
-    for (int c = toChunk - 1; c >= fromChunk; c--) {
-      int from = c * chunkSize;
-      int to = Math.min(all.size(), from + chunkSize);
-      INDArray g = Nd4j.createFromArray(java.util.Arrays.copyOfRange(grad, from - first,
-          to - first));
-      encoder.accumulateGradients(all.slice(from, to), g, seed + c, sum);
-    }
+  public static void accumulateChunk(TrainableEncoder encoder, TokenBatch chunk, double[][] grad,
+      long seed, Map<String, INDArray> sum) {
+    encoder.accumulateGradients(chunk, Nd4j.createFromArray(grad), seed, sum);
   }
 }

@@ -9,7 +9,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * machine ({@link GradientCache}) or spread over Spark executors with the same chunks and seeds.
  */
 public interface GradientStep {
-  /** The loss of a step and the parameter gradients, keyed by graph variable name. */
+  /**
+   * The loss of a step and the parameter gradients, keyed by graph variable name; the arrays may
+   * be reused by the next step.
+   */
   record Step(MatryoshkaLoss.Result loss, Map<String, INDArray> gradients) {}
 
   /** The step for {@code batch}; chunk c of the batch draws its dropout masks from seed + c. */

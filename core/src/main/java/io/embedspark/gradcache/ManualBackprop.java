@@ -35,8 +35,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>The forward pass keeps what the backward pass needs per layer (layer input, Q, K, V,
  * attention probabilities, context, normalised activations and their inverse standard deviations,
- * the feed-forward pre-activation and its normal CDF); GELU's output is recomputed rather than
- * kept. Memory grows with the chunk, not the batch. When the backward pass follows the embedding
+ * the feed-forward pre-activation); GELU's normal CDF and output and the attention probabilities
+ * after dropout are recomputed rather than kept, and dropout masks are drawn into reused buffers.
+ * Memory grows with the chunk, not the batch. When the backward pass follows the embedding
  * pass of the same chunk and seed (the gradient cache's last chunk), the kept activations are
  * used as they are instead of running the forward pass again.
  *
@@ -159,7 +160,7 @@ public final class ManualBackprop implements TrainableEncoder {
     INDArray maskBias = chunk.realTokens() < rows
         ? mask.rsub(1.0).muli(MASK_PENALTY).reshape(n, 1, 1, t) : null;
     shape = new Shape(n, t, rows, mask, mask.reshape(n, t).sum(true, 1), maskBias,
-        DropoutSites.masks(effective, dtype, n, t, seed));
+        DropoutSites.masks(effective, dtype, n, t, seed, s));
     INDArray e = s.get("emb.xhat", rows, h);
     Nd4j.pullRows(params.get(ParameterNames.WORD_EMBEDDINGS), e, 1, chunk.ids());
     INDArray tmp = s.get("tmp", rows, h);
@@ -222,7 +223,7 @@ public final class ManualBackprop implements TrainableEncoder {
     INDArray u = linear(ParameterNames.intermediate(i), x1,
         s.get(l + "u", rows, config.intermediateSize()));
     INDArray g = s.get("gelu", rows, config.intermediateSize());
-    INDArray cdf = s.get(l + "cdf", rows, config.intermediateSize());
+    INDArray cdf = s.get("cdf", rows, config.intermediateSize());
     geluCdf(u, cdf);
     Nd4j.exec(new MulOp(u, cdf, g));
     INDArray z2 = s.get(l + "2.xhat", rows, h);
@@ -247,7 +248,8 @@ public final class ManualBackprop implements TrainableEncoder {
         s.get("dz", rows, h), sum);
     INDArray dOut = droppedGrad(DropoutSites.output(i), dz, s.get("dMasked", rows, h));
     INDArray u = s.get(l + "u", rows, inter);
-    INDArray cdf = s.get(l + "cdf", rows, inter);
+    INDArray cdf = s.get("cdf", rows, inter);
+    geluCdf(u, cdf); // recomputed rather than kept: one [rows, FFN] array less per layer
     INDArray work = s.get("gelu", rows, inter);
     Nd4j.exec(new MulOp(u, cdf, work));
     INDArray dGelu = linearBackward(ParameterNames.output(i), work, dOut, work, sum);
@@ -283,8 +285,7 @@ public final class ManualBackprop implements TrainableEncoder {
     String l = "l" + i + ".";
     INDArray x = hidden(i);
     INDArray probs = s.get(l + "p", n, heads, t, t);
-    INDArray kept = shape.dropout.containsKey(DropoutSites.attentionProbs(i))
-        ? s.get(l + "pKept", n, heads, t, t) : probs;
+    INDArray kept = droppedProbs(i, probs); // recomputed rather than kept per layer
     INDArray dContext = heads(dMerged);
     INDArray dProbs = s.get("dProbs", n, heads, t, t);
     Nd4j.matmul(dContext, heads(s.get(l + "v", rows, h)), dProbs, false, true, false);
@@ -456,7 +457,7 @@ public final class ManualBackprop implements TrainableEncoder {
     if (mask == null) {
       return probs;
     }
-    INDArray kept = s.get("l" + i + ".pKept", probs.shape());
+    INDArray kept = s.get("pKept", probs.shape());
     Nd4j.exec(new MulOp(probs, mask, kept));
     return kept;
   }

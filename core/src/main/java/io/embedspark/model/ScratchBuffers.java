@@ -28,7 +28,9 @@ public final class ScratchBuffers {
     }
     INDArray buffer = flat.get(key);
     if (buffer == null || buffer.length() < n) {
-      buffer = Nd4j.create(dtype, Math.max(n, buffer == null ? 0 : buffer.length() * 2));
+      // Uninitialised: callers overwrite what they read, and zeroing a grown buffer costs a pass.
+      long size = Math.max(n, buffer == null ? 0 : buffer.length() * 2);
+      buffer = Nd4j.createUninitialized(dtype, size);
       flat.put(key, buffer);
     }
     INDArray prefix = buffer.length() == n ? buffer : buffer.get(NDArrayIndex.interval(0, n));

@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter 2019, arXiv 1711.05101), as PyTorch's
@@ -22,6 +25,7 @@ public final class AdamW {
   private final Map<String, INDArray> m = new LinkedHashMap<>();
   private final Map<String, INDArray> v = new LinkedHashMap<>();
   private long step;
+  private INDArray work;
 
   public AdamW(double beta1, double beta2, double eps, double weightDecay) {
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0)
@@ -42,7 +46,9 @@ public final class AdamW {
   }
 
   /**
-   * One update of every parameter that has a gradient.
+   * One update of every parameter that has a gradient, in place: besides the moments, the only
+   * memory it uses is one scratch array of the largest parameter's size, kept between steps (a
+   * temporary per operation would be several copies of the model per step).
    *
    * @param parameters resolves a parameter name to its array, updated in place
    * @param gradients dL/dtheta by parameter name
@@ -56,17 +62,39 @@ public final class AdamW {
     for (Map.Entry<String, INDArray> e : gradients.entrySet()) {
       String name = e.getKey();
       INDArray theta = parameters.apply(name);
-      INDArray g = e.getValue().castTo(theta.dataType());
+      INDArray g = e.getValue().dataType() == theta.dataType() ? e.getValue()
+          : e.getValue().castTo(theta.dataType());
       INDArray mt = m.computeIfAbsent(name, k -> theta.ulike().assign(0));
       INDArray vt = v.computeIfAbsent(name, k -> theta.ulike().assign(0));
-      mt.muli(beta1).addi(g.mul(1 - beta1));
-      vt.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+      INDArray work = scratch(theta);
+      // m = b1 m + (1 - b1) g
+      mt.muli(beta1);
+      work.assign(g).muli(1 - beta1);
+      mt.addi(work);
+      // v = b2 v + (1 - b2) g^2
+      vt.muli(beta2);
+      Nd4j.exec(new MulOp(g, g, work));
+      vt.addi(work.muli(1 - beta2));
       if (weightDecay > 0 && decays(name)) {
         theta.muli(1 - lr * weightDecay);
       }
-      INDArray denominator = Transforms.sqrt(vt.div(correction2), false).addi(eps);
-      theta.subi(mt.div(denominator).muli(lr / correction1));
+      // theta -= (lr / c1) m / (sqrt(v / c2) + eps)
+      work.assign(vt).divi(correction2);
+      Nd4j.exec(new Sqrt(work, work));
+      work.addi(eps).rdivi(mt).muli(lr / correction1);
+      theta.subi(work);
     }
+  }
+
+  /** A scratch view of the shape of {@code like}, over one buffer that grows as needed. */
+  private INDArray scratch(INDArray like) {
+    if (work == null || work.length() < like.length() || work.dataType() != like.dataType()) {
+      work = Nd4j.create(like.dataType(), Math.max(like.length(),
+          work == null ? 0 : work.length()));
+    }
+    INDArray flat = work.length() == like.length() ? work
+        : work.get(NDArrayIndex.interval(0, like.length()));
+    return flat.reshape('c', like.shape());
   }
 
   /** Steps taken so far. */

@@ -125,6 +125,40 @@ class GradientCacheTest {
     }
   }
 
+  @Test
+  void chunksAreCutFromTheRowsSortedByLengthSoTheyPadLittle() {
+    int[] lengths = new int[40];
+    for (int i = 0; i < 40; i++) {
+      lengths[i] = i < 20 ? 3 + i % 4 : 30 + i % 10; // queries, then passages ten times longer
+    }
+    // Interleave them as a batch of mixed rows would come.
+    int[] mixed = new int[40];
+    for (int i = 0; i < 40; i++) {
+      mixed[i] = lengths[(i % 2) * 20 + i / 2];
+    }
+    io.embedspark.tokenize.TokenBatch all = new io.embedspark.tokenize.TokenBatch(40, 40,
+        new int[40 * 40], mixed, new boolean[40]);
+    java.util.List<int[]> chunks = GradientCache.chunks(all, 8);
+    java.util.Set<Integer> rows = new java.util.TreeSet<>();
+    long sorted = 0;
+    for (int[] c : chunks) {
+      assertTrue(c.length <= 8);
+      for (int r : c) {
+        assertTrue(rows.add(r), "row " + r + " in one chunk only");
+      }
+      sorted += (long) c.length * all.select(c).width();
+    }
+    assertEquals(40, rows.size());
+    long contiguous = 0;
+    for (int from = 0; from < 40; from += 8) {
+      contiguous += 8L * all.slice(from, from + 8).width();
+    }
+    assertTrue(sorted < 0.7 * contiguous, "padded tokens sorted " + sorted + " vs contiguous "
+        + contiguous);
+    assertEquals(1, GradientCache.chunks(all, 40).size(), "a batch that fits is one pass");
+    assertEquals(0, GradientCache.chunks(all, 40).get(0)[0], "in its own order");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"graph", "manual"})
   void dropoutMasksAreReplayedBetweenTheEmbeddingAndTheBackwardPass(String kind) {

@@ -6,25 +6,34 @@ import io.embedspark.loss.MatryoshkaLoss;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.EncoderPresets;
 import io.embedspark.model.ModelParameters;
+import io.embedspark.optim.AdamW;
+import io.embedspark.optim.GradientClipping;
 import io.embedspark.tokenize.TokenBatch;
 import java.util.Collections;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * One gradient-cache step of the small preset, run in a child JVM by
- * {@link GradientCacheMemoryTest}. Arguments: pairs, tokens per sequence, chunk size, and
- * optionally the {@link BackpropEngine} (default {@code MANUAL}). Prints the
- * process's peak resident memory (VmHWM: heap, ND4J's native arrays, everything) in MB.
+ * Gradient-cache training steps (each followed by clipping and an AdamW update, as a trainer
+ * takes them), run in a child JVM by {@link GradientCacheMemoryTest}. Arguments: model shape
+ * ({@code small}, or {@code minilm}: all-MiniLM-L6-v2's 6 x 384, 12 heads, FFN 1536, vocabulary
+ * 30,522), pairs, tokens per sequence, chunk size, and optionally the number of steps (default 1)
+ * and the {@link BackpropEngine} (default {@code MANUAL}). Prints the process's peak resident
+ * memory (VmHWM: heap, ND4J's native arrays, everything) in MB.
  */
 public final class MemoryProbe {
+  /** all-MiniLM-L6-v2's shape. */
+  static final EncoderConfig MINILM = new EncoderConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12,
+      0.1, 0.1, 384, java.util.List.of(96, 192, 384));
+
   private MemoryProbe() {}
 
   public static void main(String[] args) throws java.io.IOException {
-    int pairs = Integer.parseInt(args[0]);
-    int width = Integer.parseInt(args[1]);
-    int chunk = Integer.parseInt(args[2]);
-    EncoderConfig config = EncoderPresets.small();
-    BackpropEngine engine = args.length > 3 ? BackpropEngine.valueOf(args[3])
+    EncoderConfig config = args[0].equals("minilm") ? MINILM : EncoderPresets.small();
+    int pairs = Integer.parseInt(args[1]);
+    int width = Integer.parseInt(args[2]);
+    int chunk = Integer.parseInt(args[3]);
+    int steps = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+    BackpropEngine engine = args.length > 5 ? BackpropEngine.valueOf(args[5])
         : BackpropEngine.MANUAL;
     TrainableEncoder graph = engine.create(config, DataType.FLOAT, true);
     graph.load(ModelParameters.initialise(config, 1));
@@ -37,7 +46,13 @@ public final class MemoryProbe {
       q[i] = i;
       p[i] = pairs + i;
     }
-    GradientCache.Step step = cache.step(new ContrastiveTokens(tokens, new int[pairs], q, p), 1);
+    AdamW adam = new AdamW(0.9, 0.999, 1e-8, 0.01);
+    GradientCache.Step step = null;
+    for (int s = 0; s < steps; s++) {
+      step = cache.step(new ContrastiveTokens(tokens, new int[pairs], q, p), 1 + s);
+      GradientClipping.clip(step.gradients(), 1.0);
+      adam.update(graph::array, step.gradients(), 1e-4);
+    }
     System.out.printf("peakMB=%d loss=%.4f%n", peakResidentMegabytes(),
         step.loss().total().loss());
   }

@@ -1,5 +1,6 @@
 package io.embedspark.jobs.train;
 
+import io.embedspark.model.EncoderFlops;
 import io.embedspark.gradcache.ContrastiveTokens;
 import io.embedspark.gradcache.EmbeddingLayout;
 import io.embedspark.gradcache.GradientCache;
@@ -28,14 +29,20 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One contrastive batch across executors, with the gradient cache (Gao et al. 2021, arXiv
- * 2101.06983) as Gemini Embedding's large-batch pre-finetune needs: the batch's chunks are split
- * into contiguous shards, one Spark task each. Executors embed their shards without gradients
- * with the broadcast parameters; the driver gathers the embeddings, computes the Matryoshka NCE
- * loss and dL/dE once over the whole batch (every query sees every other row as an in-batch
- * negative); executors back-propagate their rows of dL/dE chunk by chunk; the parameter
- * gradients are summed with {@code treeAggregate}. Chunk c uses dropout seed {@code seed + c} on
- * whichever executor runs it, so the step equals {@link GradientCache} on one machine. The loss is
- * already global, so the summed gradients are not divided by the number of executors.
+ * 2101.06983) as Gemini Embedding's large-batch pre-finetune needs: the batch's length-sorted
+ * chunks ({@link GradientCache#chunks}) are dealt to Spark tasks by cost. Executors embed their
+ * chunks without gradients with the broadcast parameters; the driver gathers the embeddings,
+ * computes the Matryoshka NCE loss and dL/dE once over the whole batch (every query sees every
+ * other row as an in-batch negative); executors back-propagate their rows of dL/dE chunk by chunk;
+ * the parameter gradients are summed with {@code treeReduce}. Chunk c uses dropout seed
+ * {@code seed + c} on whichever executor runs it, so the step equals {@link GradientCache} on one
+ * machine. The loss is already global, so the summed gradients are not divided by the number of
+ * executors.
+ *
+ * <p>What crosses the network per step follows the batch, not the vocabulary: the parameters go
+ * out as one {@link TensorPack} in the training precision with the word-embedding table cut to
+ * the rows the batch touches (executors see the batch's ids as positions among those rows), and
+ * gradients come back the same way; only the driver holds the whole table and its gradient.
  */
 public final class SparkGradientStep implements GradientStep {
   private final JavaSparkContext jsc;
@@ -82,13 +89,16 @@ public final class SparkGradientStep implements GradientStep {
     this.dropout = dropout;
   }
 
-  /** A contiguous range of chunks and the rows they cover. */
-  record Shard(int fromChunk, int toChunk, TokenBatch rows) implements Serializable {
+  /**
+   * The chunks one task runs: their indices in the batch's chunk list (which fix their dropout
+   * seeds) and their sequences, in the order of the embed pass.
+   */
+  record Shard(int[] chunkIds, TokenBatch[] chunks) implements Serializable {
     private static final long serialVersionUID = 1L;
   }
 
-  /** A shard with its rows' embedding gradients, for the second pass. */
-  record ShardGrad(Shard shard, double[][] grad) implements Serializable {
+  /** A shard with its chunks' rows of dL/dE, for the second pass. */
+  record ShardGrad(Shard shard, double[][][] grad) implements Serializable {
     private static final long serialVersionUID = 1L;
   }
 
@@ -100,7 +110,8 @@ public final class SparkGradientStep implements GradientStep {
   @Override
   public Step step(ContrastiveTokens batch, long seed) {
     TokenBatch all = batch.sequences();
-    List<Shard> plan = plan(all);
+    List<int[]> chunks = GradientCache.chunks(all, chunkSize);
+    List<Shard> plan = plan(all, chunks);
     long t0 = System.nanoTime();
     int[] tableRows = tableRows(all);
     Broadcast<ParameterSnapshot> params = jsc.broadcast(
@@ -111,13 +122,13 @@ public final class SparkGradientStep implements GradientStep {
           params);
       jsc.setJobDescription("embedspark train step " + stepNumber + ": embed pass, "
           + plan.size() + " shards");
-      List<double[][]> parts = jsc.parallelize(plan, plan.size())
+      List<double[][][]> parts = jsc.parallelize(plan, plan.size())
           .map(s -> ctx.embed(s)).collect();
       double[][] embeddings = new double[all.size()][];
-      int row = 0;
-      for (double[][] part : parts) {
-        for (double[] e : part) {
-          embeddings[row++] = e;
+      for (int s = 0; s < plan.size(); s++) {
+        int[] ids = plan.get(s).chunkIds();
+        for (int i = 0; i < ids.length; i++) {
+          GradientCache.scatterRows(parts.get(s)[i], chunks.get(ids[i]), embeddings);
         }
       }
       long t2 = System.nanoTime();
@@ -126,9 +137,11 @@ public final class SparkGradientStep implements GradientStep {
       long t3 = System.nanoTime();
       List<ShardGrad> withGrads = new ArrayList<>();
       for (Shard s : plan) {
-        int first = s.fromChunk() * chunkSize;
-        withGrads.add(new ShardGrad(s, Arrays.copyOfRange(grad, first,
-            first + s.rows().size())));
+        double[][][] g = new double[s.chunkIds().length][][];
+        for (int i = 0; i < g.length; i++) {
+          g[i] = GradientCache.gatherRows(grad, chunks.get(s.chunkIds()[i]));
+        }
+        withGrads.add(new ShardGrad(s, g));
       }
       jsc.setJobDescription("embedspark train step " + stepNumber + ": backward pass, "
           + plan.size() + " shards");
@@ -178,16 +191,51 @@ public final class SparkGradientStep implements GradientStep {
     return out;
   }
 
-  /** Contiguous shards of whole chunks, as even as the chunk count allows. */
-  List<Shard> plan(TokenBatch all) {
-    int chunks = GradientCache.chunkCount(all.size(), chunkSize);
-    int n = Math.max(1, Math.min(shards, chunks));
+  /**
+   * The chunks dealt to at most {@code shards} tasks so their costs (the forward FLOPs of each
+   * chunk at its padded length) are as even as the greedy longest-first rule makes them: sorted
+   * by length, the passages' chunks cost several times the queries', so consecutive ranges would
+   * leave executors idle. Each task runs its chunks in index order.
+   */
+  List<Shard> plan(TokenBatch all, List<int[]> chunks) {
+    int n = Math.max(1, Math.min(shards, chunks.size()));
+    double[] cost = new double[chunks.size()];
+    for (int c = 0; c < cost.length; c++) {
+      int width = 1;
+      for (int row : chunks.get(c)) {
+        width = Math.max(width, all.lengths()[row]);
+      }
+      cost[c] = EncoderFlops.forward(driver.config(), chunks.get(c).length, width);
+    }
+    Integer[] order = new Integer[cost.length];
+    for (int c = 0; c < order.length; c++) {
+      order[c] = c;
+    }
+    Arrays.sort(order, (a, b) -> a.equals(b) ? 0 : cost[a] != cost[b]
+        ? Double.compare(cost[b], cost[a]) : Integer.compare(a, b));
+    double[] load = new double[n];
+    List<List<Integer>> dealt = new ArrayList<>();
+    for (int s = 0; s < n; s++) {
+      dealt.add(new ArrayList<>());
+    }
+    for (int c : order) {
+      int least = 0;
+      for (int s = 1; s < n; s++) {
+        if (load[s] < load[least]) {
+          least = s;
+        }
+      }
+      load[least] += cost[c];
+      dealt.get(least).add(c);
+    }
     List<Shard> plan = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      int from = (int) ((long) chunks * i / n);
-      int to = (int) ((long) chunks * (i + 1) / n);
-      plan.add(new Shard(from, to, all.slice(from * chunkSize,
-          Math.min(all.size(), to * chunkSize))));
+    for (List<Integer> ids : dealt) {
+      int[] sorted = ids.stream().mapToInt(Integer::intValue).sorted().toArray();
+      TokenBatch[] rows = new TokenBatch[sorted.length];
+      for (int i = 0; i < sorted.length; i++) {
+        rows[i] = all.select(chunks.get(sorted[i]));
+      }
+      plan.add(new Shard(sorted, rows));
     }
     return plan;
   }
@@ -201,26 +249,34 @@ public final class SparkGradientStep implements GradientStep {
       return ExecutorEncoders.get(run, config, dtype, dropout, params);
     }
 
-    /** The shard's rows with token ids mapped to positions among the broadcast table rows. */
-    private TokenBatch local(Shard s) {
-      TokenBatch rows = s.rows();
+    /** A chunk with token ids mapped to positions among the broadcast table rows. */
+    private TokenBatch local(TokenBatch rows) {
       return new TokenBatch(rows.size(), rows.width(),
           RowIndex.positions(params.value().tableRows(), rows.ids()), rows.lengths(),
           rows.truncated());
     }
 
-    /** Pass 1: the shard's embeddings; its chunks keep their global dropout seeds. */
-    double[][] embed(Shard s) {
-      return GradientCache.embedChunks(encoder(), local(s), chunkSize, 0,
-          s.toChunk() - s.fromChunk(), seed + s.fromChunk());
+    /** Pass 1: the shard's chunks' embeddings; each chunk keeps its global dropout seed. */
+    double[][][] embed(Shard s) {
+      double[][][] out = new double[s.chunks().length][][];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = GradientCache.embedChunk(encoder(), local(s.chunks()[i]),
+            seed + s.chunkIds()[i]);
+      }
+      return out;
     }
 
-    /** Pass 2: the shard's parameter gradients, the word table's cut to the broadcast rows. */
+    /**
+     * Pass 2: the shard's parameter gradients, the word table's cut to the broadcast rows. The
+     * chunks run last first, so the replica may still hold the last one's activations.
+     */
     TensorPack backward(ShardGrad g) {
       Shard s = g.shard();
       Map<String, INDArray> sum = new HashMap<>();
-      GradientCache.accumulateChunks(encoder(), local(s), g.grad(), chunkSize, 0,
-          s.toChunk() - s.fromChunk(), seed + s.fromChunk(), sum);
+      for (int i = s.chunks().length - 1; i >= 0; i--) {
+        GradientCache.accumulateChunk(encoder(), local(s.chunks()[i]), g.grad()[i],
+            seed + s.chunkIds()[i], sum);
+      }
       TensorPack.Builder b = TensorPack.builder(dtype);
       int[] tableRows = params.value().tableRows();
       for (String name : ParameterSnapshot.graphNames(config)) {

@@ -22,6 +22,7 @@ import io.embedspark.model.EncoderPresets;
 import io.embedspark.model.ModelParameters;
 import io.embedspark.testing.TestWeights;
 import io.embedspark.tokenize.TextTokenizer;
+import io.embedspark.tokenize.TokenBatch;
 import io.embedspark.tokenize.TokenizerJson;
 import io.embedspark.tokenize.WordPieceTrainer;
 import io.embedspark.train.ContrastiveBatcher;
@@ -117,6 +118,65 @@ class SparkGradientStepIT {
   }
 
   @Test
+  void onlyTheTableRowsTheBatchTouchesTravelAndOnlyTheyGetGradients() {
+    int[] rows = SparkGradientStep.tableRows(batch.sequences());
+    int vocab = start.config().model().vocabSize();
+    assertTrue(rows.length < vocab / 2, rows.length + " of " + vocab + " rows travel");
+    assertEquals(0, rows[0], "row 0, which padding holds, is always among them");
+    GradientStep.Step spread = new SparkGradientStep(jsc, encoder(), loss(), 5, 2, true)
+        .step(batch, 77L);
+    INDArray table = spread.gradients().get(io.embedspark.model.ParameterNames.WORD_EMBEDDINGS);
+    assertEquals(vocab, table.rows(), "the driver gets the whole table's gradient");
+    java.util.Set<Integer> touched = new java.util.HashSet<>();
+    for (int r : rows) {
+      touched.add(r);
+    }
+    for (int r = 0; r < vocab; r++) {
+      double norm = table.getRow(r).norm2Number().doubleValue();
+      if (!touched.contains(r)) {
+        assertEquals(0.0, norm, "row " + r + " is not in the batch");
+      }
+    }
+    assertTrue(table.getRow(rows[rows.length - 1]).norm2Number().doubleValue() > 0,
+        "a touched row has a gradient (negative control of the check above)");
+  }
+
+  @Test
+  void chunksAreDealtToShardsByCostNotByPosition() {
+    SparkGradientStep step = new SparkGradientStep(jsc, encoder(), loss(), 4, 2, true);
+    // Twelve short queries and twelve passages three to four times longer, as in real pairs.
+    int[] lengths = new int[24];
+    for (int i = 0; i < 24; i++) {
+      lengths[i] = i < 12 ? 4 + i % 3 : 15 + i % 6;
+    }
+    TokenBatch all = new TokenBatch(24, 20, new int[24 * 20], lengths, new boolean[24]);
+    List<int[]> chunks = GradientCache.chunks(all, 4);
+    List<SparkGradientStep.Shard> plan = step.plan(all, chunks);
+    assertEquals(2, plan.size());
+    long[] padded = new long[2];
+    java.util.Set<Integer> seen = new java.util.TreeSet<>();
+    for (int s = 0; s < 2; s++) {
+      for (int i = 0; i < plan.get(s).chunkIds().length; i++) {
+        TokenBatch c = plan.get(s).chunks()[i];
+        padded[s] += (long) c.size() * c.width();
+        assertTrue(seen.add(plan.get(s).chunkIds()[i]), "each chunk runs once");
+      }
+    }
+    assertEquals(chunks.size(), seen.size(), "every chunk runs");
+    // Contiguous halves put the short chunks on one task and the long ones on the other.
+    long firstHalf = 0;
+    long total = padded[0] + padded[1];
+    for (int c = 0; c < chunks.size() / 2; c++) {
+      firstHalf += (long) chunks.get(c).length * all.select(chunks.get(c)).width();
+    }
+    double contiguous = Math.abs(total - 2.0 * firstHalf) / total;
+    double dealt = Math.abs(padded[0] - padded[1]) / (double) total;
+    System.out.printf("imbalance of padded tokens: contiguous %.3f, dealt by cost %.3f%n",
+        contiguous, dealt);
+    assertTrue(dealt < contiguous, "dealing by cost evens the tasks out");
+  }
+
+  @Test
   void negativeControlsDividingByExecutorsOrDrawingSeedsPerShardAreDetected() {
     GradientStep.Step local = new GradientCache(encoder(), loss(), 5).step(batch, 77L);
     GradientStep.Step spread = new SparkGradientStep(jsc, encoder(), loss(), 5, 2, true)
@@ -129,21 +189,24 @@ class SparkGradientStepIT {
     TrainableEncoder reseeded = encoder();
     java.util.Map<String, INDArray> perShard = new java.util.HashMap<>();
     SparkGradientStep plan = new SparkGradientStep(jsc, reseeded, loss(), 5, 2, true);
-    double[][] e = new double[batch.sequences().size()][];
-    int row = 0;
-    for (SparkGradientStep.Shard s : plan.plan(batch.sequences())) {
-      for (double[] v : GradientCache.embedChunks(reseeded, s.rows(), 5, 0,
-          s.toChunk() - s.fromChunk(), 77L)) {
-        e[row++] = v;
+    TokenBatch all = batch.sequences();
+    List<int[]> chunks = GradientCache.chunks(all, 5);
+    List<SparkGradientStep.Shard> shards = plan.plan(all, chunks);
+    double[][] e = new double[all.size()][];
+    for (SparkGradientStep.Shard s : shards) {
+      for (int i = 0; i < s.chunkIds().length; i++) {
+        GradientCache.scatterRows(GradientCache.embedChunk(reseeded, s.chunks()[i], 77L + i),
+            chunks.get(s.chunkIds()[i]), e);
       }
     }
     MatryoshkaLoss.Result r = loss().compute(
         io.embedspark.gradcache.EmbeddingLayout.toBatch(batch, e));
     double[][] g = io.embedspark.gradcache.EmbeddingLayout.toRows(batch, r.total());
-    for (SparkGradientStep.Shard s : plan.plan(batch.sequences())) {
-      int first = s.fromChunk() * 5;
-      GradientCache.accumulateChunks(reseeded, s.rows(), java.util.Arrays.copyOfRange(g, first,
-          first + s.rows().size()), 5, 0, s.toChunk() - s.fromChunk(), 77L, perShard);
+    for (SparkGradientStep.Shard s : shards) {
+      for (int i = s.chunkIds().length - 1; i >= 0; i--) {
+        GradientCache.accumulateChunk(reseeded, s.chunks()[i],
+            GradientCache.gatherRows(g, chunks.get(s.chunkIds()[i])), 77L + i, perShard);
+      }
     }
     assertTrue(maxRelativeError(perShard, local.gradients()) > 1e-3,
         "dropout seeds restarted per shard change the gradients");

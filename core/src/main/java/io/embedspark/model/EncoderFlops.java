@@ -1,6 +1,5 @@
-package io.embedspark.bench;
+package io.embedspark.model;
 
-import io.embedspark.model.EncoderConfig;
 
 /**
  * Floating-point operations of the encoder's forward pass (multiply-add = 2 FLOPs), counting the
