@@ -38,7 +38,7 @@ def main():
     p = argparse.ArgumentParser()
     for name, default in (("vocab", 8000), ("hidden", 256), ("layers", 4), ("heads", 4),
                           ("ffn", 1024), ("positions", 512), ("output", 0), ("pairs", 64),
-                          ("width", 64), ("steps", 3), ("threads", 2)):
+                          ("width", 64), ("steps", 3), ("threads", 2), ("warmup", 1)):
         p.add_argument("--" + name, type=int, default=default)
     p.add_argument("--batches")
     a = p.parse_args()
@@ -63,7 +63,8 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
 
-    step(batches[0])
+    for _ in range(a.warmup):
+        step(batches[0])
     t0 = time.perf_counter()
     for b in batches:
         step(b)

@@ -24,15 +24,17 @@ public final class TrainingBenchmark {
       double modelGflops, long peakMegabytes) {}
 
   /**
-   * Runs one warm-up step on the first batch, then one timed step per batch.
+   * Runs {@code warmup} untimed steps on the first batch, then one timed step per batch.
    *
    * @param encoder the encoder whose parameters the steps update
    */
   public static Result time(String mode, EncoderConfig config, TrainableEncoder encoder,
-      GradientStep step, List<ContrastiveTokens> batches) {
+      GradientStep step, List<ContrastiveTokens> batches, int warmup) {
     AdamW adam = new AdamW(0.9, 0.999, 1e-8, 0.01);
     PeakMemory.reset();
-    update(encoder, adam, step.step(batches.get(0), 0));
+    for (int w = 0; w < warmup; w++) {
+      update(encoder, adam, step.step(batches.get(0), -1 - w));
+    }
     long t0 = System.nanoTime();
     for (int i = 0; i < batches.size(); i++) {
       update(encoder, adam, step.step(batches.get(i), 1 + i));

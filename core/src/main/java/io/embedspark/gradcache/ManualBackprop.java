@@ -141,6 +141,14 @@ public final class ManualBackprop implements TrainableEncoder {
     addTableGradients(chunk, dInput, sum);
   }
 
+  /**
+   * Whether the buffers still hold the activations of {@code chunk}'s forward pass with
+   * {@code seed}, so a backward pass of it would skip its forward pass.
+   */
+  public boolean holdsActivationsOf(TokenBatch chunk, long seed) {
+    return sameAsLastForward(chunk, seed);
+  }
+
   private boolean sameAsLastForward(TokenBatch chunk, long seed) {
     return lastChunk != null && seed == lastSeed && lastChunk.width() == chunk.width()
         && java.util.Arrays.equals(lastChunk.ids(), chunk.ids())

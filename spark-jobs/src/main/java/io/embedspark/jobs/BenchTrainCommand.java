@@ -82,6 +82,10 @@ final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "3", description = "Timed steps per mode.")
   int steps;
 
+  @Option(names = "--warmup", defaultValue = "1",
+      description = "Untimed steps per mode before them (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
   @Option(names = "--modes", split = ",", defaultValue = "one-pass,cache,spark,torch",
       description = "Any of one-pass, cache, samediff, spark, torch (default: ${DEFAULT-VALUE}).")
   List<String> modes;
@@ -137,7 +141,7 @@ final class BenchTrainCommand implements Callable<Integer> {
       CheckpointBundle bundle, EncoderConfig config, List<ContrastiveTokens> batches, int chunk) {
     TrainableEncoder encoder = encoder(engine, bundle, config);
     return TrainingBenchmark.time(name, config, encoder,
-        new GradientCache(encoder, loss(config), chunk), batches);
+        new GradientCache(encoder, loss(config), chunk), batches, warmup);
   }
 
   private TrainingBenchmark.Result spark(CheckpointBundle bundle, EncoderConfig config,
@@ -149,7 +153,7 @@ final class BenchTrainCommand implements Callable<Integer> {
           JavaSparkContext.fromSparkContext(spark.sparkContext()), driver, loss(config),
           chunkSize, shards, false);
       TrainingBenchmark.Result r = TrainingBenchmark.time("spark global batch, " + shards
-          + " shards, chunk " + chunkSize, config, driver, step, batches);
+          + " shards, chunk " + chunkSize, config, driver, step, batches, warmup);
       SparkGradientStep.Timings t = step.lastTimings();
       System.out.printf(Locale.ROOT, "  last Spark step: broadcast %.2f s, embed %.2f s, loss "
           + "%.2f s, backward %.2f s, assemble %.2f s%n", t.broadcast(), t.embed(), t.loss(),
@@ -167,7 +171,7 @@ final class BenchTrainCommand implements Callable<Integer> {
           "--hidden", "" + config.hiddenSize(), "--layers", "" + config.numLayers(),
           "--heads", "" + config.numHeads(), "--ffn", "" + config.intermediateSize(),
           "--positions", "" + config.maxPositions(), "--output", "" + config.outputDim(),
-          "--batches", file.toString());
+          "--warmup", "" + warmup, "--batches", file.toString());
       if (t == null) {
         return null;
       }

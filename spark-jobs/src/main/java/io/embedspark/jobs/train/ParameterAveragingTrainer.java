@@ -263,9 +263,12 @@ public final class ParameterAveragingTrainer {
     private static final long serialVersionUID = 1L;
 
     ShardResult run(ShardRound r) {
-      ManualBackprop encoder = ExecutorEncoders.get(run, model, dtype, config.dropout(),
-          params);
-      params.value().loadInto(encoder); // an earlier shard on this thread moved them
+      return ExecutorEncoders.withReplica(run, model, dtype, config.dropout(), params, null, 0,
+          encoder -> localSteps(r, encoder));
+    }
+
+    private ShardResult localSteps(ShardRound r, ManualBackprop encoder) {
+      params.value().loadInto(encoder); // an earlier shard's local steps moved them
       AdamW adam = moments.value().restoreInto(ContrastiveTrainer.optimizer(config));
       GradientCache cache = new GradientCache(encoder, ContrastiveTrainer.loss(config, model),
           config.chunkSize());

@@ -245,8 +245,10 @@ public final class SparkGradientStep implements GradientStep {
       int chunkSize, long seed, Broadcast<ParameterSnapshot> params) implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private ManualBackprop encoder() {
-      return ExecutorEncoders.get(run, config, dtype, dropout, params);
+    private <T> T withEncoder(TokenBatch chunk, long chunkSeed,
+        java.util.function.Function<ManualBackprop, T> work) {
+      return ExecutorEncoders.withReplica(run, config, dtype, dropout, params, chunk, chunkSeed,
+          work);
     }
 
     /** A chunk with token ids mapped to positions among the broadcast table rows. */
@@ -258,12 +260,14 @@ public final class SparkGradientStep implements GradientStep {
 
     /** Pass 1: the shard's chunks' embeddings; each chunk keeps its global dropout seed. */
     double[][][] embed(Shard s) {
-      double[][][] out = new double[s.chunks().length][][];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = GradientCache.embedChunk(encoder(), local(s.chunks()[i]),
-            seed + s.chunkIds()[i]);
-      }
-      return out;
+      return withEncoder(null, 0, encoder -> {
+        double[][][] out = new double[s.chunks().length][][];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = GradientCache.embedChunk(encoder, local(s.chunks()[i]),
+              seed + s.chunkIds()[i]);
+        }
+        return out;
+      });
     }
 
     /**
@@ -272,11 +276,15 @@ public final class SparkGradientStep implements GradientStep {
      */
     TensorPack backward(ShardGrad g) {
       Shard s = g.shard();
+      int last = s.chunks().length - 1;
       Map<String, INDArray> sum = new HashMap<>();
-      for (int i = s.chunks().length - 1; i >= 0; i--) {
-        GradientCache.accumulateChunk(encoder(), local(s.chunks()[i]), g.grad()[i],
-            seed + s.chunkIds()[i], sum);
-      }
+      withEncoder(local(s.chunks()[last]), seed + s.chunkIds()[last], encoder -> {
+        for (int i = last; i >= 0; i--) {
+          GradientCache.accumulateChunk(encoder, local(s.chunks()[i]), g.grad()[i],
+              seed + s.chunkIds()[i], sum);
+        }
+        return sum;
+      });
       TensorPack.Builder b = TensorPack.builder(dtype);
       int[] tableRows = params.value().tableRows();
       for (String name : ParameterSnapshot.graphNames(config)) {
