@@ -156,8 +156,9 @@ final class BenchTrainCommand implements Callable<Integer> {
           + " shards, chunk " + chunkSize, config, driver, step, batches, warmup);
       SparkGradientStep.Timings t = step.lastTimings();
       System.out.printf(Locale.ROOT, "  last Spark step: broadcast %.2f s, embed %.2f s, loss "
-          + "%.2f s, backward %.2f s, assemble %.2f s%n", t.broadcast(), t.embed(), t.loss(),
-          t.backward(), t.assemble());
+          + "%.2f s, backward %.2f s, assemble %.2f s; %,d of %,d table rows travelled%n",
+          t.broadcast(), t.embed(), t.loss(), t.backward(), t.assemble(), t.tableRows(),
+          config.vocabSize());
       return r;
     }
   }

@@ -61,10 +61,11 @@ public final class SparkGradientStep implements GradientStep {
   /**
    * Where the last step's wall time went, in seconds: broadcasting the parameters, the embed pass
    * (tasks and gathering), the loss and dL/dE on the driver, the backward pass with the
-   * treeAggregate of gradients, and turning the sum into arrays.
+   * treeReduce of gradients, and turning the sum into arrays; and how many rows of the
+   * word-embedding table travelled.
    */
   public record Timings(double broadcast, double embed, double loss, double backward,
-      double assemble) {
+      double assemble, int tableRows) {
     public double total() {
       return broadcast + embed + loss + backward + assemble;
     }
@@ -152,7 +153,7 @@ public final class SparkGradientStep implements GradientStep {
       Map<String, INDArray> gradients = gradients(sum);
       long t5 = System.nanoTime();
       last = new Timings((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9,
-          (t5 - t4) / 1e9);
+          (t5 - t4) / 1e9, tableRows.length);
       return new Step(result, gradients);
     } finally {
       jsc.setJobDescription(null);
