@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 
 import io.embedspark.error.InvalidInputException;
+import io.embedspark.spark.Partitions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,11 +52,14 @@ final class CorpusReader {
         : col(quoted(input.title())).cast(DataTypes.StringType);
     Column corrupt = present.contains(CORRUPT_COLUMN) ? col(CORRUPT_COLUMN)
         : lit(null).cast(DataTypes.StringType);
-    return raw.select(monotonically_increasing_id().as(COLUMNS.get(ROW)),
+    Dataset<Row> rows = raw.select(monotonically_increasing_id().as(COLUMNS.get(ROW)),
         col(quoted(input.id())).cast(DataTypes.StringType).as(COLUMNS.get(ID)),
         title.as(COLUMNS.get(TITLE)),
         col(quoted(input.text())).cast(DataTypes.StringType).as(COLUMNS.get(TEXT)),
         corrupt.as(COLUMNS.get(CORRUPT)));
+    // Row numbers are given before the shuffle and placement hashes them, so a row keeps its
+    // number on every pass over the input (exactly-once counts, first-occurrence duplicates).
+    return Partitions.atLeastCores(spark, rows, col(COLUMNS.get(ROW)));
   }
 
   /** JSON is read with a fixed schema: no inference pass, and any JSON value fits a string. */

@@ -58,8 +58,7 @@ final class LabeledTexts {
     }
     JavaRDD<Text> texts = rows.javaRDD().zipWithIndex().map(t -> new Text(t._2(),
         t._1().getString(1), t._1().getString(0)));
-    int cores = spark.sparkContext().defaultParallelism();
-    return texts.getNumPartitions() < cores ? texts.repartition(cores) : texts;
+    return io.embedspark.spark.Partitions.atLeastCores(spark, texts);
   }
 
   /** Embeds the texts on the executors at full dimension, keeping each row's label. */

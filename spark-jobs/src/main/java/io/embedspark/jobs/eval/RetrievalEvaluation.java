@@ -74,7 +74,8 @@ final class RetrievalEvaluation {
     }
     details.put(task.name() + "/embeddings", Map.of("corpus", corpusEmbeddings, "queries",
         queryEmbeddings));
-    Dataset<Row> corpus = spark.read().parquet(corpusEmbeddings);
+    Dataset<Row> corpus = io.embedspark.spark.Partitions.atLeastCores(spark,
+        spark.read().parquet(corpusEmbeddings));
     requireColumns(corpus, dims, corpusEmbeddings);
     long docs = corpus.count();
     details.put(task.name() + "/documents", docs);

@@ -106,6 +106,30 @@ class EmbedJobIT {
   }
 
   @Test
+  void aSmallOneFileCorpusIsSpreadOverEveryCoreAndEmbeddedOnce() throws IOException {
+    Path small = root.resolve("in-small/corpus.jsonl");
+    Files.createDirectories(small.getParent());
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 6; i++) {
+      lines.append("{\"_id\": \"s").append(i).append("\", \"title\": \"t\", \"text\": ")
+          .append("\"package number ").append(i).append("\"}\n");
+    }
+    Files.writeString(small, lines.toString());
+    EmbedConfig c = config("out/small", "error");
+    EmbedConfig smallCorpus = new EmbedConfig(c.model(), new EmbedConfig.Input(small.toString(),
+        "beir", null, null, null), c.prompt(), c.output(), c.batching(), c.limits());
+    assertEquals(1, spark.read().text(small.toString()).rdd().getNumPartitions(),
+        "the file alone is one partition (negative control)");
+    assertEquals(4, CorpusReader.read(spark, smallCorpus.input()).rdd().getNumPartitions(),
+        "spread over twice local[2]'s two cores");
+    EmbedReport report = new EmbedJob(spark, smallCorpus, line -> { }).run();
+    assertEquals(6, report.read());
+    assertEquals(6, report.embedded());
+    assertEquals(java.util.Set.of("s0", "s1", "s2", "s3", "s4", "s5"),
+        rowsById("out/small").keySet());
+  }
+
+  @Test
   void embeddingsEqualTheCoreEncoderAtEveryDimAndQuantisedColumnsDecodeWithinTheirBound() {
     Map<String, Row> rows = rowsById("out/a");
     long truncated = 0;
