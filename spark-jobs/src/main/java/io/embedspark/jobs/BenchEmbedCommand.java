@@ -23,8 +23,21 @@ final class BenchEmbedCommand implements Callable<Integer> {
   @Option(names = "--docs", defaultValue = "2000", description = "Documents to embed.")
   int docs;
 
-  @Option(names = "--preset", defaultValue = "small", description = "Model shape.")
-  String preset;
+  @Option(names = "--model", defaultValue = "small", description = "A preset (tiny, small, "
+      + "base; its vocabulary trained on the texts), a bundle or checkpoint directory, or mbert.")
+  String model;
+
+  @Option(names = "--onnx", description = "Also run ONNX Runtime on this ONNX file (a BERT-family "
+      + "export of the same model) with the model's tokenizer, as the speed anchor.")
+  Path onnx;
+
+  @Option(names = "--ort-threads", defaultValue = "2", description = "ONNX Runtime intra-op "
+      + "threads (default: ${DEFAULT-VALUE}).")
+  int ortThreads;
+
+  @Option(names = "--ort-batch", defaultValue = "64", description = "Rows per ONNX Runtime batch "
+      + "(default: ${DEFAULT-VALUE}).")
+  int ortBatch;
 
   @Option(names = "--max-length", defaultValue = "256", description = "Tokens per text at most.")
   int maxLength;
@@ -42,20 +55,36 @@ final class BenchEmbedCommand implements Callable<Integer> {
   @Option(names = "--master", defaultValue = SparkSessions.AUTO, description = "Spark master.")
   String master;
 
+  private io.embedspark.io.CheckpointBundle bundle(List<String> texts) {
+    if (List.of("tiny", "small", "base").contains(model)) {
+      return io.embedspark.io.PresetModels.initialise(model, texts, 8000, maxLength, 1,
+          "bench-embed");
+    }
+    return io.embedspark.io.ModelSources.open(model, new io.embedspark.io.ImportOptions(0,
+        List.of(), maxLength, io.embedspark.io.ProjectionInit.RANDOM, 1L));
+  }
+
   @Override
   public Integer call() throws Exception {
     Path input = corpus != null ? corpus : Files.exists(DEBIAN) ? DEBIAN
         : Path.of("data/sample/retrieval/corpus.jsonl");
-    System.out.println("corpus: " + input + ", first " + docs + " documents, preset " + preset
+    System.out.println("corpus: " + input + ", first " + docs + " documents, model " + model
         + ", max length " + maxLength);
     try (SparkSession spark = SparkSessions.create("embedspark-bench-embed",
         SparkSessions.master(master))) {
       List<EmbedBenchmark.Result> r = new EmbedBenchmark(spark, System.out::println).run(input,
-          docs, preset, maxLength, tokenBudget, fixedBatch, workDir);
+          docs, this::bundle, tokenBudget, fixedBatch, workDir,
+          onnx == null ? null : new EmbedBenchmark.OnnxAnchor(onnx, ortThreads, ortBatch));
+      int job = onnx == null ? 2 : 3;
       System.out.printf("bucketing speed-up: core %.2fx, job %.2fx; job / core (bucketed): "
           + "%.2f%n", r.get(0).tokensPerSecond() / r.get(1).tokensPerSecond(),
-          r.get(2).tokensPerSecond() / r.get(3).tokensPerSecond(),
-          r.get(2).tokensPerSecond() / r.get(0).tokensPerSecond());
+          r.get(job).tokensPerSecond() / r.get(job + 1).tokensPerSecond(),
+          r.get(job).tokensPerSecond() / r.get(0).tokensPerSecond());
+      if (onnx != null) {
+        System.out.printf("against ONNX Runtime: core (bucketed) %.2fx, embed job (bucketed, "
+            + "read to write) %.2fx%n", r.get(0).tokensPerSecond() / r.get(2).tokensPerSecond(),
+            r.get(job).tokensPerSecond() / r.get(2).tokensPerSecond());
+      }
     }
     return 0;
   }

@@ -50,6 +50,21 @@ public final class EmbedBenchmark {
    */
   public List<Result> run(Path corpus, int docs, String preset, int maxLength, int tokenBudget,
       int fixedBatch, Path workDir) {
+    return run(corpus, docs, texts -> PresetModels.initialise(preset, texts, 8000, maxLength, 1,
+        corpus.toString()), tokenBudget, fixedBatch, workDir, null);
+  }
+
+  /** The ONNX Runtime anchor: an ONNX file, its intra-op threads and rows per batch. */
+  public record OnnxAnchor(Path file, int threads, int batchRows) {}
+
+  /**
+   * @param modelFor the model to embed with, given the texts (a preset trains its vocabulary on
+   *     them)
+   * @param onnx also run ONNX Runtime on the same texts with the model's tokenizer, or null
+   */
+  public List<Result> run(Path corpus, int docs,
+      java.util.function.Function<List<String>, CheckpointBundle> modelFor, int tokenBudget,
+      int fixedBatch, Path workDir, OnnxAnchor onnx) {
     List<String> texts = new ArrayList<>();
     List<String> lines = new ArrayList<>();
     for (JsonNode row : JsonlTexts.rows(corpus)) {
@@ -66,8 +81,7 @@ public final class EmbedBenchmark {
     int files = 2 * Runtime.getRuntime().availableProcessors();
     writeFiles(input, lines, files);
     writeFiles(warmup, lines.subList(0, Math.min(64, lines.size())), files);
-    CheckpointBundle bundle = PresetModels.initialise(preset, texts, 8000, maxLength, 1,
-        corpus.toString());
+    CheckpointBundle bundle = modelFor.apply(texts);
     bundle.write(modelDir, true);
     List<Result> results = new ArrayList<>();
     try (EmbeddingModel model = bundle.toModel(DataType.FLOAT)) {
@@ -75,6 +89,9 @@ public final class EmbedBenchmark {
       results.add(core("core, bucketed", model, texts, tokenBudget, 256, 4096));
       results.add(core("core, fixed batches of " + fixedBatch, model, texts, Integer.MAX_VALUE,
           fixedBatch, fixedBatch));
+      if (onnx != null) {
+        results.add(onnxRuntime(onnx, model, texts));
+      }
     }
     job("warm-up (not counted)", modelDir, warmup, workDir.resolve("warmup-out"),
         new EmbedConfig.Batching(tokenBudget, 256, 4096), Math.min(64, lines.size()));
@@ -121,6 +138,20 @@ public final class EmbedBenchmark {
     Result r = new Result(mode, texts.size(), real, padded, (System.nanoTime() - t0) / 1e9);
     report(r);
     return r;
+  }
+
+  private Result onnxRuntime(OnnxAnchor onnx, EmbeddingModel model, List<String> texts) {
+    try {
+      OnnxRuntimeReference.Run run = OnnxRuntimeReference.embed(onnx.file(), model.tokenizer(),
+          texts, onnx.threads(), onnx.batchRows());
+      Result r = new Result("onnx runtime, " + onnx.threads() + " threads, sorted batches of "
+          + onnx.batchRows(), texts.size(), run.realTokens(), run.paddedTokens(), run.seconds());
+      report(r);
+      return r;
+    } catch (ai.onnxruntime.OrtException e) {
+      throw new IllegalStateException("ONNX Runtime failed on " + onnx.file() + ": "
+          + e.getMessage(), e);
+    }
   }
 
   private Result job(String mode, Path model, Path input, Path output,
