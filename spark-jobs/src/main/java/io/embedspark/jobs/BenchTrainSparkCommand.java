@@ -13,13 +13,24 @@ import picocli.CommandLine.Option;
     description = "Time global-batch steps on Spark (broadcast, embed pass, loss, backward pass "
         + "and aggregation) for several batch sizes, and parameter-averaging rounds.")
 final class BenchTrainSparkCommand implements Callable<Integer> {
-  @Option(names = "--preset", defaultValue = "small") String preset;
+  @Option(names = {"--model", "--preset"}, defaultValue = "small",
+      description = "A preset (tiny, small, base), a bundle or checkpoint directory, or mbert.")
+  String model;
+
+  @Option(names = "--data", description = "(query, passage) pairs as JSON lines (.gz too), cut "
+      + "by the model's tokenizer at --width tokens; without it, random full-length sequences.")
+  Path data;
+
+  @Option(names = "--query-field", defaultValue = "query") String queryField;
+
+  @Option(names = "--positive-field", defaultValue = "passage") String positiveField;
 
   @Option(names = "--pairs", split = ",", defaultValue = "256,8192",
       description = "Pairs per step (default: ${DEFAULT-VALUE}).")
   List<Integer> pairs;
 
-  @Option(names = "--width", defaultValue = "32", description = "Tokens per sequence.")
+  @Option(names = "--width", defaultValue = "32",
+      description = "Tokens per random sequence, or the most per real text.")
   int width;
 
   @Option(names = "--chunk-size", defaultValue = "64") int chunk;
@@ -37,8 +48,13 @@ final class BenchTrainSparkCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (SparkSession spark = SparkSessions.create("embedspark-bench-train-spark",
         SparkSessions.master(master))) {
-      new TrainStepBenchmark(spark, System.out::println).run(preset, pairs, width, chunk, shards,
-          workDir, !skipAveraging);
+      List<io.embedspark.data.TrainingExample> real = data == null ? null
+          : io.embedspark.data.TrainingData.readJsonl(data, new io.embedspark.data.TrainingData
+              .Fields("id", "task", queryField, positiveField, "negatives"), "pairs");
+      TrainStepBenchmark.Workload w = TrainStepBenchmark.workload(model, real, width,
+          pairs.stream().mapToInt(Integer::intValue).max().orElse(256));
+      new TrainStepBenchmark(spark, System.out::println).run(w, pairs, chunk, shards, workDir,
+          !skipAveraging);
     }
     return 0;
   }

@@ -1,5 +1,6 @@
 package io.embedspark.jobs.train;
 
+import io.embedspark.bench.TrainingBatches;
 import io.embedspark.bench.TrainingBenchmark;
 import io.embedspark.data.TaskPrompts;
 import io.embedspark.data.TrainingExample;
@@ -8,12 +9,14 @@ import io.embedspark.gradcache.ContrastiveTokens;
 import io.embedspark.gradcache.GradientCache;
 import io.embedspark.gradcache.TrainableEncoder;
 import io.embedspark.io.CheckpointBundle;
+import io.embedspark.io.ImportOptions;
+import io.embedspark.io.ModelSources;
 import io.embedspark.io.PresetModels;
+import io.embedspark.io.ProjectionInit;
 import io.embedspark.model.EncoderConfig;
-import io.embedspark.model.EncoderPresets;
-import io.embedspark.model.ModelParameters;
 import io.embedspark.train.BatchSource;
 import io.embedspark.train.ContrastiveTrainer;
+import io.embedspark.tokenize.TextTokenizer;
 import io.embedspark.train.TrainerConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,52 +43,83 @@ public final class TrainStepBenchmark {
     this.out = out;
   }
 
-  public void run(String preset, List<Integer> pairSizes, int width, int chunk, int shards,
-      Path workDir, boolean withAveraging) {
-    EncoderConfig config = EncoderPresets.byName(preset).withoutDropout();
+  /** What the benchmark trains: a model and where its batches come from. */
+  public record Workload(CheckpointBundle model, List<TrainingExample> examples,
+      boolean realTexts, int width) {}
+
+  /**
+   * A preset on random full-length sequences (its vocabulary trained on synthetic pairs), or any
+   * model on real pairs cut by its tokenizer.
+   */
+  public static Workload workload(String modelSpec, List<TrainingExample> pairs, int width,
+      int largestBatch) {
+    boolean preset = List.of("tiny", "small", "base").contains(modelSpec);
+    List<TrainingExample> examples = pairs != null ? pairs : syntheticPairs(largestBatch, width);
+    CheckpointBundle model;
+    if (preset) {
+      List<String> corpus = new ArrayList<>();
+      for (TrainingExample e : examples.subList(0, Math.min(2000, examples.size()))) {
+        corpus.add(e.query());
+        corpus.add(e.positive());
+      }
+      model = PresetModels.initialise(modelSpec, corpus, 8000, width, 1, "bench-train-spark");
+    } else {
+      model = ModelSources.open(modelSpec, new ImportOptions(0, List.of(), width,
+          ProjectionInit.RANDOM, 1L));
+    }
+    return new Workload(model, examples, pairs != null, width);
+  }
+
+  /** One contrastive batch of {@code pairs} examples of the workload. */
+  private static ContrastiveTokens batch(Workload w, int pairs) {
+    if (!w.realTexts()) {
+      return TrainingBenchmark.randomPairs(w.model().config().model().vocabSize(), pairs,
+          w.width());
+    }
+    try (TextTokenizer t = w.model().tokenizer()) {
+      return TrainingBatches.fromPairs(w.examples(), t, pairs, 1, pairs).get(0);
+    }
+  }
+
+  public void run(Workload w, List<Integer> pairSizes, int chunk, int shards, Path workDir,
+      boolean withAveraging) {
+    EncoderConfig config = w.model().config().model().withoutDropout();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     TrainerConfig trainer = new TrainerConfig(1, 8, chunk, 1e-4, 0, 0.1, 0.01, 1.0, 0.05,
         List.of(), false, 1, 1L);
     TrainableEncoder driver = BackpropEngine.MANUAL.create(config, DataType.FLOAT, false);
-    driver.load(ModelParameters.initialise(config, 1));
+    driver.load(w.model().parameters());
     SparkGradientStep step = new SparkGradientStep(jsc, driver,
         ContrastiveTrainer.loss(trainer, config), chunk, shards, false);
-    step.step(TrainingBenchmark.randomPairs(config.vocabSize(), 32, width), 0);
-    out.accept(String.format("%-38s %8s %9s %8s %7s %9s %8s %8s %11s", "mode", "pairs",
-        "broadcast", "embed", "loss", "backward", "assemble", "total", "ms per pair"));
+    step.step(batch(w, Math.min(32, pairSizes.get(0))), 0);
+    out.accept(String.format("%-38s %8s %9s %8s %7s %9s %8s %8s %11s %10s", "mode", "pairs",
+        "broadcast", "embed", "loss", "backward", "assemble", "total", "ms per pair",
+        "table rows"));
     for (int pairs : pairSizes) {
-      ContrastiveTokens batch = TrainingBenchmark.randomPairs(config.vocabSize(), pairs, width);
-      step.step(batch, 1);
+      step.step(batch(w, pairs), 1);
       SparkGradientStep.Timings t = step.lastTimings();
-      out.accept(String.format("%-38s %8d %9.2f %8.2f %7.2f %9.2f %8.2f %8.2f %11.2f",
+      out.accept(String.format("%-38s %8d %9.2f %8.2f %7.2f %9.2f %8.2f %8.2f %11.2f %10d",
           "global batch, " + shards + " shards, chunk " + chunk, pairs, t.broadcast(), t.embed(),
-          t.loss(), t.backward(), t.assemble(), t.total(), 1000 * t.total() / pairs));
+          t.loss(), t.backward(), t.assemble(), t.total(), 1000 * t.total() / pairs,
+          t.tableRows()));
     }
     int smallest = pairSizes.stream().mapToInt(Integer::intValue).min().orElseThrow();
     GradientCache local = new GradientCache(driver, ContrastiveTrainer.loss(trainer, config),
         chunk);
     long t0 = System.nanoTime();
-    local.step(TrainingBenchmark.randomPairs(config.vocabSize(), smallest, width), 2);
+    local.step(batch(w, smallest), 2);
     double seconds = (System.nanoTime() - t0) / 1e9;
     out.accept(String.format("%-38s %8d %9s %8s %7s %9s %8s %8.2f %11.2f",
         "single machine, chunk " + chunk, smallest, "", "", "", "", "", seconds,
         1000 * seconds / smallest));
     if (withAveraging) {
-      averaging(preset, pairSizes, width, chunk, shards, workDir);
+      averaging(w, pairSizes, chunk, shards, workDir);
     }
   }
 
   /** One round of one local step per replica, each on pairs / shards examples. */
-  private void averaging(String preset, List<Integer> pairSizes, int width, int chunk,
-      int shards, Path workDir) {
-    int largest = pairSizes.stream().mapToInt(Integer::intValue).max().orElseThrow();
-    List<TrainingExample> examples = syntheticPairs(largest, width);
-    List<String> corpus = new ArrayList<>();
-    for (TrainingExample e : examples.subList(0, Math.min(2000, examples.size()))) {
-      corpus.add(e.query());
-      corpus.add(e.positive());
-    }
-    CheckpointBundle start = PresetModels.initialise(preset, corpus, 8000, width, 1, "synthetic");
+  private void averaging(Workload w, List<Integer> pairSizes, int chunk, int shards,
+      Path workDir) {
     for (int pairs : pairSizes) {
       int perShard = Math.max(2, pairs / shards);
       TrainerConfig c = new TrainerConfig(1, perShard, chunk, 1e-4, 0, 0.1, 0.01, 1.0, 0.05,
@@ -94,7 +128,7 @@ public final class TrainStepBenchmark {
       long t0 = System.nanoTime();
       new ParameterAveragingTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), c,
           TaskPrompts.retrievalDefaults(), run, DataType.FLOAT, line -> { }, shards, 1)
-          .train(start, BatchSource.of(examples, perShard, 1L), 1);
+          .train(w.model(), BatchSource.of(w.examples(), perShard, 1L), 1);
       double seconds = (System.nanoTime() - t0) / 1e9;
       out.accept(String.format("%-38s %8d %9s %8s %7s %9s %8s %8.2f %11.2f",
           "parameter averaging, " + shards + " x " + perShard + ", k = 1", perShard * shards,
@@ -103,7 +137,7 @@ public final class TrainStepBenchmark {
   }
 
   /** Pairs of random words long enough to fill {@code width} tokens. */
-  static List<TrainingExample> syntheticPairs(int n, int width) {
+  public static List<TrainingExample> syntheticPairs(int n, int width) {
     String[] words = ("library file manager shared terminal emulator desktop audio video image "
         + "network server client database python perl haskell ocaml rust java kernel driver "
         + "font theme editor compiler debugger parser archive backup monitor scanner printer "
