@@ -2,17 +2,19 @@
 """PyTorch reference for the training benchmark: same encoder shape, in-batch NCE, AdamW, one
 pass without a gradient cache (PyTorch eager, as a user's sentence-transformers fit would run).
 
-With --batches FILE (written by `embedspark bench-train --data ...`), it runs exactly those token
-batches: each step embeds the queries padded to the longest query and the passages padded to the
-longest passage, as a Hugging Face tokenizer pads each call. Without it, random full-length
-sequences. Prints one JSON line: torch, gemm_gflops, seconds_per_step, tokens_per_second (real
-tokens), model_gflops (three forward passes of FLOPs per step on full-length random batches only),
-peak_mb (this process's peak resident memory). Needs Debian's python3-torch.
+With --batches FILE (or - for standard input, as `embedspark bench-train --data ...` passes
+them), it runs exactly those token batches: each step embeds the queries padded to the longest
+query and the passages padded to the longest passage, as a Hugging Face tokenizer pads each call.
+Without it, random full-length sequences. Prints one JSON line: torch, gemm_gflops,
+seconds_per_step, tokens_per_second (real tokens), model_gflops (three forward passes of FLOPs per
+step, for random batches only), peak_mb (this process's peak resident memory). Needs Debian's
+python3-torch.
 """
 import argparse
 import importlib.util
 import json
 import os
+import sys
 import time
 
 import torch
@@ -47,8 +49,12 @@ def main():
     model = ref.Encoder(a).train()
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.01)
     if a.batches:
-        with open(a.batches) as f:
-            batches = [(padded(b["queries"]), padded(b["positives"])) for b in json.load(f)]
+        if a.batches == "-":
+            given = json.load(sys.stdin)
+        else:
+            with open(a.batches) as f:
+                given = json.load(f)
+        batches = [(padded(b["queries"]), padded(b["positives"])) for b in given]
     else:
         ids = torch.randint(0, a.vocab, (a.pairs, a.width))
         mask = torch.ones(a.pairs, a.width)

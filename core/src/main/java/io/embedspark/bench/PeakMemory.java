@@ -26,11 +26,6 @@ public final class PeakMemory {
     return field("VmHWM:");
   }
 
-  /** Current resident megabytes, or -1. */
-  public static long residentMegabytes() {
-    return field("VmRSS:");
-  }
-
   private static long field(String name) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -11,10 +11,6 @@ import io.embedspark.model.EncoderFlops;
 import io.embedspark.tokenize.TextTokenizer;
 import io.embedspark.tokenize.TokenBatch;
 import io.embedspark.train.ContrastiveBatcher;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,7 +19,7 @@ import java.util.Random;
 /**
  * The contrastive batches a training benchmark runs: real (query, passage) pairs with the
  * recipe's task prompts, cut by the model's own tokenizer (so queries and passages have their
- * real, very different lengths), or random full-length sequences. Written as token ids for the
+ * real, very different lengths), or random full-length sequences. Given as token ids to the
  * PyTorch reference, so both engines run the very same batches.
  */
 public final class TrainingBatches {
@@ -91,10 +87,10 @@ public final class TrainingBatches {
   }
 
   /**
-   * Writes the batches as {@code [{"queries": [[ids...]...], "positives": [[ids...]...]}]},
-   * unpadded, for {@code tools/bench/torch_train.py --batches}.
+   * The batches as {@code [{"queries": [[ids...]...], "positives": [[ids...]...]}]}, unpadded,
+   * for {@code tools/bench/torch_train.py --batches -}.
    */
-  public static void writeJson(List<ContrastiveTokens> batches, Path file) {
+  public static String toJson(List<ContrastiveTokens> batches) {
     ArrayNode all = JsonFiles.MAPPER.createArrayNode();
     for (ContrastiveTokens b : batches) {
       ObjectNode o = all.addObject();
@@ -108,10 +104,6 @@ public final class TrainingBatches {
         }
       }
     }
-    try {
-      Files.writeString(file, JsonFiles.MAPPER.writeValueAsString(all));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return all.toString();
   }
 }

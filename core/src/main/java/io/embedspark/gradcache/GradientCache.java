@@ -59,24 +59,24 @@ public final class GradientCache implements GradientStep {
 
   /**
    * Runs the step. The gradients it returns live in accumulators this object reuses: they are
-   * valid until the next step. The second pass goes from the last (longest) chunk to the first, so an encoder
-   * that still holds the last chunk's activations from the first pass can skip its forward pass.
+   * valid until the next step. The second pass goes from the last (longest) chunk to the first,
+   * so an encoder that still holds the last chunk's activations from the first pass can skip its
+   * forward pass.
    */
   @Override
   public Step step(ContrastiveTokens batch, long seed) {
     TokenBatch all = batch.sequences();
     List<int[]> chunks = chunks(all, chunkSize);
+    List<TokenBatch> parts = chunks.stream().map(all::select).toList();
     double[][] embeddings = new double[all.size()][];
     for (int c = 0; c < chunks.size(); c++) {
-      scatterRows(embedChunk(encoder, all.select(chunks.get(c)), seed + c), chunks.get(c),
-          embeddings);
+      scatterRows(embedChunk(encoder, parts.get(c), seed + c), chunks.get(c), embeddings);
     }
     MatryoshkaLoss.Result result = loss.compute(EmbeddingLayout.toBatch(batch, embeddings));
     double[][] grad = EmbeddingLayout.toRows(batch, result.total());
     sum.values().forEach(g -> g.assign(0));
     for (int c = chunks.size() - 1; c >= 0; c--) {
-      accumulateChunk(encoder, all.select(chunks.get(c)), gatherRows(grad, chunks.get(c)),
-          seed + c, sum);
+      accumulateChunk(encoder, parts.get(c), gatherRows(grad, chunks.get(c)), seed + c, sum);
     }
     return new Step(result, sum);
   }

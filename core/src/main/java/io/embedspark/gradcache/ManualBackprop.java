@@ -9,7 +9,6 @@ import io.embedspark.model.ParameterNames;
 import io.embedspark.model.RowIndex;
 import io.embedspark.model.ScratchBuffers;
 import io.embedspark.tokenize.TokenBatch;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,7 +20,6 @@ import org.nd4j.linalg.api.ops.impl.transforms.segment.UnsortedSegmentSum;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**

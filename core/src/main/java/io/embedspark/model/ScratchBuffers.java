@@ -20,6 +20,11 @@ public final class ScratchBuffers {
     this.dtype = dtype;
   }
 
+  /** The element type of every buffer. */
+  public DataType dtype() {
+    return dtype;
+  }
+
   /** A c-ordered view of {@code shape} over the buffer {@code key}; its contents are garbage. */
   public INDArray get(String key, long... shape) {
     long n = 1;

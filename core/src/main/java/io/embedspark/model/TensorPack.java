@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -30,7 +31,7 @@ public final class TensorPack implements Serializable {
   private final long[][] shapes;
   private final int[][] rowIds;
   private final int[] offsets;
-  /** Written in bulk by {@link #writeObject}: element-wise Java serialisation is 10x slower. */
+  /** Written in blocks of bytes by {@link #writeObject}, not element by element. */
   private transient float[] floats;
   private transient double[] doubleValues;
 
@@ -187,10 +188,6 @@ public final class TensorPack implements Serializable {
     return List.of(names);
   }
 
-  public boolean contains(String name) {
-    return Arrays.asList(names).contains(name);
-  }
-
   /** The table rows a tensor holds, or null when it holds the whole tensor. */
   public int[] rowIds(String name) {
     return rowIds[index(name)];
@@ -234,10 +231,11 @@ public final class TensorPack implements Serializable {
       return;
     }
     INDArray held = array(name);
-    int[] ids = rowIds[i];
-    for (int r = 0; r < ids.length; r++) {
-      target.getRow(ids[r]).assign(held.getRow(r));
-    }
+    Nd4j.exec(DynamicCustomOp.builder("scatter_upd")
+        .addInputs(target, Nd4j.createFromArray(rowIds[i]), held)
+        .addOutputs(target)
+        .callInplace(true)
+        .build());
     held.close();
   }
 

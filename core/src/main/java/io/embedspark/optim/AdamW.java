@@ -1,6 +1,7 @@
 package io.embedspark.optim;
 
 import io.embedspark.error.InvalidInputException;
+import io.embedspark.model.ScratchBuffers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -8,7 +9,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter 2019, arXiv 1711.05101), as PyTorch's
@@ -25,7 +25,7 @@ public final class AdamW {
   private final Map<String, INDArray> m = new LinkedHashMap<>();
   private final Map<String, INDArray> v = new LinkedHashMap<>();
   private long step;
-  private INDArray work;
+  private ScratchBuffers work;
 
   public AdamW(double beta1, double beta2, double eps, double weightDecay) {
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0)
@@ -86,15 +86,12 @@ public final class AdamW {
     }
   }
 
-  /** A scratch view of the shape of {@code like}, over one buffer that grows as needed. */
+  /** A scratch array of the shape of {@code like}, over one buffer that grows as needed. */
   private INDArray scratch(INDArray like) {
-    if (work == null || work.length() < like.length() || work.dataType() != like.dataType()) {
-      work = Nd4j.create(like.dataType(), Math.max(like.length(),
-          work == null ? 0 : work.length()));
+    if (work == null || work.dtype() != like.dataType()) {
+      work = new ScratchBuffers(like.dataType());
     }
-    INDArray flat = work.length() == like.length() ? work
-        : work.get(NDArrayIndex.interval(0, like.length()));
-    return flat.reshape('c', like.shape());
+    return work.get("adamw", like.shape());
   }
 
   /** Steps taken so far. */

@@ -27,7 +27,7 @@ public final class MemoryProbe {
 
   private MemoryProbe() {}
 
-  public static void main(String[] args) throws java.io.IOException {
+  public static void main(String[] args) {
     EncoderConfig config = args[0].equals("minilm") ? MINILM : EncoderPresets.small();
     int pairs = Integer.parseInt(args[1]);
     int width = Integer.parseInt(args[2]);
@@ -53,16 +53,7 @@ public final class MemoryProbe {
       GradientClipping.clip(step.gradients(), 1.0);
       adam.update(graph::array, step.gradients(), 1e-4);
     }
-    System.out.printf("peakMB=%d loss=%.4f%n", peakResidentMegabytes(),
+    System.out.printf("peakMB=%d loss=%.4f%n", io.embedspark.bench.PeakMemory.peakMegabytes(),
         step.loss().total().loss());
-  }
-
-  private static long peakResidentMegabytes() throws java.io.IOException {
-    for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-      }
-    }
-    throw new IllegalStateException("no VmHWM in /proc/self/status");
   }
 }

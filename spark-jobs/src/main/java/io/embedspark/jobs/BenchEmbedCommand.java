@@ -1,5 +1,6 @@
 package io.embedspark.jobs;
 
+import io.embedspark.bench.BenchModels;
 import io.embedspark.jobs.embed.EmbedBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,15 +56,6 @@ final class BenchEmbedCommand implements Callable<Integer> {
   @Option(names = "--master", defaultValue = SparkSessions.AUTO, description = "Spark master.")
   String master;
 
-  private io.embedspark.io.CheckpointBundle bundle(List<String> texts) {
-    if (List.of("tiny", "small", "base").contains(model)) {
-      return io.embedspark.io.PresetModels.initialise(model, texts, 8000, maxLength, 1,
-          "bench-embed");
-    }
-    return io.embedspark.io.ModelSources.open(model, new io.embedspark.io.ImportOptions(0,
-        List.of(), maxLength, io.embedspark.io.ProjectionInit.RANDOM, 1L));
-  }
-
   @Override
   public Integer call() throws Exception {
     Path input = corpus != null ? corpus : Files.exists(DEBIAN) ? DEBIAN
@@ -73,7 +65,8 @@ final class BenchEmbedCommand implements Callable<Integer> {
     try (SparkSession spark = SparkSessions.create("embedspark-bench-embed",
         SparkSessions.master(master))) {
       List<EmbedBenchmark.Result> r = new EmbedBenchmark(spark, System.out::println).run(input,
-          docs, this::bundle, tokenBudget, fixedBatch, workDir,
+          docs, texts -> BenchModels.open(model, maxLength, texts), tokenBudget, fixedBatch,
+          workDir,
           onnx == null ? null : new EmbedBenchmark.OnnxAnchor(onnx, ortThreads, ortBatch));
       int job = onnx == null ? 2 : 3;
       System.out.printf("bucketing speed-up: core %.2fx, job %.2fx; job / core (bucketed): "

@@ -1,31 +1,23 @@
 package io.embedspark.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.embedspark.bench.BenchModels;
 import io.embedspark.bench.GemmRate;
 import io.embedspark.bench.PeakMemory;
 import io.embedspark.bench.TrainingBatches;
 import io.embedspark.bench.TrainingBenchmark;
-import io.embedspark.data.TrainingData;
+import io.embedspark.data.TrainingExample;
 import io.embedspark.gradcache.BackpropEngine;
 import io.embedspark.gradcache.ContrastiveTokens;
 import io.embedspark.gradcache.GradientCache;
 import io.embedspark.gradcache.TrainableEncoder;
-import io.embedspark.io.BundleConfig;
 import io.embedspark.io.CheckpointBundle;
-import io.embedspark.io.ImportOptions;
-import io.embedspark.io.ModelSources;
-import io.embedspark.io.ProjectionInit;
-import io.embedspark.io.Provenance;
 import io.embedspark.jobs.train.SparkGradientStep;
 import io.embedspark.loss.MatryoshkaLoss;
 import io.embedspark.model.EncoderConfig;
-import io.embedspark.model.EncoderPresets;
-import io.embedspark.model.ModelParameters;
 import io.embedspark.tokenize.TextTokenizer;
 import io.embedspark.train.ContrastiveTrainer;
 import io.embedspark.train.TrainerConfig;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +26,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -55,13 +48,8 @@ final class BenchTrainCommand implements Callable<Integer> {
       description = "Keep only the model's first N layers (0: all).")
   int layers;
 
-  @Option(names = "--data", description = "(query, passage) pairs as JSON lines (.gz too); "
-      + "without it, random full-length sequences of --width tokens.")
-  Path data;
-
-  @Option(names = "--query-field", defaultValue = "query") String queryField;
-
-  @Option(names = "--positive-field", defaultValue = "passage") String positiveField;
+  @Mixin
+  PairsOptions pairsInput;
 
   @Option(names = "--max-length", defaultValue = "128",
       description = "Tokens per text at most, special tokens included (with --data).")
@@ -165,25 +153,19 @@ final class BenchTrainCommand implements Callable<Integer> {
 
   private TrainingBenchmark.Result torch(EncoderConfig config, List<ContrastiveTokens> batches)
       throws Exception {
-    Path file = Files.createTempFile("embedspark-bench-batches", ".json");
-    try {
-      TrainingBatches.writeJson(batches, file);
-      JsonNode t = TorchReference.run("torch_train.py", "--vocab", "" + config.vocabSize(),
-          "--hidden", "" + config.hiddenSize(), "--layers", "" + config.numLayers(),
-          "--heads", "" + config.numHeads(), "--ffn", "" + config.intermediateSize(),
-          "--positions", "" + config.maxPositions(), "--output", "" + config.outputDim(),
-          "--warmup", "" + warmup, "--batches", file.toString());
-      if (t == null) {
-        return null;
-      }
-      double seconds = t.get("seconds_per_step").asDouble();
-      double flops = 3 * TrainingBatches.forwardFlops(config, batches) / batches.size();
-      return new TrainingBenchmark.Result("pytorch " + t.get("torch").asText() + ", one pass",
-          seconds, TrainingBatches.realTokens(batches) / (double) batches.size() / seconds,
-          flops / seconds / 1e9, t.get("peak_mb").asLong());
-    } finally {
-      Files.deleteIfExists(file);
+    JsonNode t = TorchReference.runWithInput("torch_train.py", TrainingBatches.toJson(batches),
+        "--vocab", "" + config.vocabSize(), "--hidden", "" + config.hiddenSize(),
+        "--layers", "" + config.numLayers(), "--heads", "" + config.numHeads(),
+        "--ffn", "" + config.intermediateSize(), "--positions", "" + config.maxPositions(),
+        "--output", "" + config.outputDim(), "--warmup", "" + warmup, "--batches", "-");
+    if (t == null) {
+      return null;
     }
+    double seconds = t.get("seconds_per_step").asDouble();
+    double flops = 3 * TrainingBatches.forwardFlops(config, batches) / batches.size();
+    return new TrainingBenchmark.Result("pytorch " + t.get("torch").asText() + ", one pass",
+        seconds, TrainingBatches.realTokens(batches) / (double) batches.size() / seconds,
+        flops / seconds / 1e9, t.get("peak_mb").asLong());
   }
 
   private TrainableEncoder encoder(BackpropEngine engine, CheckpointBundle bundle,
@@ -200,30 +182,27 @@ final class BenchTrainCommand implements Callable<Integer> {
   }
 
   private List<ContrastiveTokens> batches(CheckpointBundle bundle, int p) {
-    if (data == null) {
+    List<TrainingExample> examples = pairsInput.read();
+    if (examples == null) {
       return TrainingBatches.random(bundle.config().model().vocabSize(), p, width, steps);
     }
     try (TextTokenizer t = bundle.tokenizer()) {
-      return TrainingBatches.fromPairs(TrainingData.readJsonl(data, new TrainingData.Fields("id",
-          "task", queryField, positiveField, "negatives"), "pairs"), t, p, steps, 1L);
+      return TrainingBatches.fromPairs(examples, t, p, steps, 1L);
     }
   }
 
+  /** A preset gets a vocabulary trained on the pairs when there are pairs. */
   private CheckpointBundle bundle() {
-    CheckpointBundle b;
-    if (List.of("tiny", "small", "base").contains(model)) {
-      EncoderConfig c = EncoderPresets.byName(model);
-      b = new CheckpointBundle(BundleConfig.of(c, Math.min(maxLength, c.maxPositions())),
-          ModelParameters.initialise(c, 1), null, Provenance.now("bench", new ArrayList<>(), 1,
-              null, null));
-    } else {
-      b = ModelSources.open(model, new ImportOptions(0, List.of(), maxLength,
-          ProjectionInit.RANDOM, 1L));
+    List<TrainingExample> examples = pairsInput.read();
+    List<String> texts = null;
+    if (examples != null) {
+      texts = new ArrayList<>();
+      for (TrainingExample e : examples.subList(0, Math.min(2000, examples.size()))) {
+        texts.add(e.query());
+        texts.add(e.positive());
+      }
     }
-    if (data != null && b.tokenizerJson() == null) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-          "--data needs a model with a tokenizer; the preset '" + model + "' has none");
-    }
+    CheckpointBundle b = BenchModels.open(model, maxLength, texts);
     PeakMemory.reset();
     return layers > 0 ? b.withFirstLayers(layers) : b;
   }

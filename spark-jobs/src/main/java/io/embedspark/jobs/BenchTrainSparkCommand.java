@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code embedspark bench-train-spark}: where a distributed training step's time goes. */
@@ -17,13 +18,8 @@ final class BenchTrainSparkCommand implements Callable<Integer> {
       description = "A preset (tiny, small, base), a bundle or checkpoint directory, or mbert.")
   String model;
 
-  @Option(names = "--data", description = "(query, passage) pairs as JSON lines (.gz too), cut "
-      + "by the model's tokenizer at --width tokens; without it, random full-length sequences.")
-  Path data;
-
-  @Option(names = "--query-field", defaultValue = "query") String queryField;
-
-  @Option(names = "--positive-field", defaultValue = "passage") String positiveField;
+  @Mixin
+  PairsOptions pairsInput;
 
   @Option(names = "--pairs", split = ",", defaultValue = "256,8192",
       description = "Pairs per step (default: ${DEFAULT-VALUE}).")
@@ -48,10 +44,7 @@ final class BenchTrainSparkCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (SparkSession spark = SparkSessions.create("embedspark-bench-train-spark",
         SparkSessions.master(master))) {
-      List<io.embedspark.data.TrainingExample> real = data == null ? null
-          : io.embedspark.data.TrainingData.readJsonl(data, new io.embedspark.data.TrainingData
-              .Fields("id", "task", queryField, positiveField, "negatives"), "pairs");
-      TrainStepBenchmark.Workload w = TrainStepBenchmark.workload(model, real, width,
+      TrainStepBenchmark.Workload w = TrainStepBenchmark.workload(model, pairsInput.read(), width,
           pairs.stream().mapToInt(Integer::intValue).max().orElse(256));
       new TrainStepBenchmark(spark, System.out::println).run(w, pairs, chunk, shards, workDir,
           !skipAveraging);

@@ -20,6 +20,12 @@ final class TorchReference {
   private TorchReference() {}
 
   static JsonNode run(String script, String... args) throws IOException, InterruptedException {
+    return runWithInput(script, "", args);
+  }
+
+  /** As {@link #run}, writing {@code input} to the script's standard input (no file to clean). */
+  static JsonNode runWithInput(String script, String input, String... args)
+      throws IOException, InterruptedException {
     Path path = Path.of("tools/bench", script);
     if (!Files.isExecutable(PYTHON) || !Files.exists(path)) {
       System.out.println("pytorch reference skipped: /usr/bin/python3 or " + path
@@ -29,6 +35,9 @@ final class TorchReference {
     List<String> command = new ArrayList<>(List.of(PYTHON.toString(), path.toString()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try (java.io.OutputStream stdin = p.getOutputStream()) {
+      stdin.write(input.getBytes(StandardCharsets.UTF_8)); // read whole before the script prints
+    }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
       System.out.println("pytorch reference failed: " + out.strip());

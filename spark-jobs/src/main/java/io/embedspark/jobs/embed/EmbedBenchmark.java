@@ -6,7 +6,6 @@ import io.embedspark.data.PromptTemplate;
 import io.embedspark.embed.BucketedEmbedder;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.JsonFiles;
-import io.embedspark.io.PresetModels;
 import io.embedspark.model.EmbeddingModel;
 import io.embedspark.tokenize.TokenBatch;
 import java.io.IOException;
@@ -43,21 +42,13 @@ public final class EmbedBenchmark {
     this.out = out;
   }
 
-  /**
-   * @param corpus a BEIR corpus.jsonl
-   * @param docs how many documents to embed (the first ones)
-   * @param fixedBatch rows per batch of the naive mode
-   */
-  public List<Result> run(Path corpus, int docs, String preset, int maxLength, int tokenBudget,
-      int fixedBatch, Path workDir) {
-    return run(corpus, docs, texts -> PresetModels.initialise(preset, texts, 8000, maxLength, 1,
-        corpus.toString()), tokenBudget, fixedBatch, workDir, null);
-  }
-
   /** The ONNX Runtime anchor: an ONNX file, its intra-op threads and rows per batch. */
   public record OnnxAnchor(Path file, int threads, int batchRows) {}
 
   /**
+   * @param corpus a BEIR corpus.jsonl
+   * @param docs how many documents to embed (the first ones)
+   * @param fixedBatch rows per batch of the naive mode
    * @param modelFor the model to embed with, given the texts (a preset trains its vocabulary on
    *     them)
    * @param onnx also run ONNX Runtime on the same texts with the model's tokenizer, or null

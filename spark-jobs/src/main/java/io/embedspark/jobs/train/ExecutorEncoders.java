@@ -4,7 +4,6 @@ import io.embedspark.gradcache.ManualBackprop;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.NativeThreads;
 import io.embedspark.tokenize.TokenBatch;
-import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Function;
 import org.apache.spark.TaskContext;
@@ -58,27 +57,15 @@ final class ExecutorEncoders {
 
   /** An idle replica of this run, preferably the one holding the chunk's activations. */
   private static Replica borrow(String run, TokenBatch chunk, long seed) {
-    Replica any = null;
-    for (Iterator<Replica> it = IDLE.iterator(); it.hasNext(); ) {
-      Replica r = it.next();
-      if (!r.run().equals(run)) {
-        IDLE.remove(r); // an earlier run's replica: let it go
-        continue;
+    IDLE.removeIf(r -> !r.run().equals(run)); // an earlier run's replicas: let them go
+    if (chunk != null) {
+      for (Replica r : IDLE) {
+        if (r.encoder().holdsActivationsOf(chunk, seed) && IDLE.remove(r)) {
+          return r;
+        }
       }
-      if (chunk != null && r.encoder().holdsActivationsOf(chunk, seed) && IDLE.remove(r)) {
-        return r;
-      }
-      if (any == null) {
-        any = r;
-      }
-    }
-    if (any != null && IDLE.remove(any)) {
-      return any;
     }
     Replica r = IDLE.poll();
-    if (r != null && !r.run().equals(run)) {
-      return null;
-    }
-    return r;
+    return r == null || r.run().equals(run) ? r : null;
   }
 }

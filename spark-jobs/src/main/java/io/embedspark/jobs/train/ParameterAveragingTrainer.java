@@ -27,7 +27,6 @@ import io.embedspark.train.TrainingDivergedException;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Parameter averaging, the classic data-parallel mode (as DL4J's ParameterAveragingTrainingMaster):
@@ -91,8 +89,8 @@ public final class ParameterAveragingTrainer {
   }
 
   /** A shard's parameters and moments after its local steps, its last loss and gradient norm. */
-  record ShardResult(TensorPack params, TensorPack first, TensorPack second, double loss, List<Double> lossPerDim, double gradNorm,
-      int count)
+  record ShardResult(TensorPack params, TensorPack first, TensorPack second, double loss,
+      List<Double> lossPerDim, double gradNorm, int count)
       implements Serializable {
     private static final long serialVersionUID = 1L;
   }

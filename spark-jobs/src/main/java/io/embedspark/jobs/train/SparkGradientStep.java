@@ -174,8 +174,7 @@ public final class SparkGradientStep implements GradientStep {
   private Map<String, INDArray> gradients(TensorPack sum) {
     Map<String, INDArray> out = new LinkedHashMap<>();
     for (String name : sum.names()) {
-      int[] rows = sum.rowIds(name);
-      if (rows == null) {
+      if (sum.rowIds(name) == null) {
         out.put(name, sum.array(name));
         continue;
       }
@@ -184,9 +183,7 @@ public final class SparkGradientStep implements GradientStep {
       } else {
         denseTable.assign(0);
       }
-      INDArray held = sum.array(name);
-      RowIndex.scatterAdd(denseTable, rows, held);
-      held.close();
+      sum.copyInto(name, denseTable);
       out.put(name, denseTable);
     }
     return out;
@@ -208,12 +205,10 @@ public final class SparkGradientStep implements GradientStep {
       }
       cost[c] = EncoderFlops.forward(driver.config(), chunks.get(c).length, width);
     }
-    Integer[] order = new Integer[cost.length];
-    for (int c = 0; c < order.length; c++) {
-      order[c] = c;
-    }
-    Arrays.sort(order, (a, b) -> a.equals(b) ? 0 : cost[a] != cost[b]
-        ? Double.compare(cost[b], cost[a]) : Integer.compare(a, b));
+    int[] order = java.util.stream.IntStream.range(0, cost.length).boxed()
+        .sorted(java.util.Comparator.<Integer>comparingDouble(c -> -cost[c])
+            .thenComparingInt(c -> c))
+        .mapToInt(Integer::intValue).toArray();
     double[] load = new double[n];
     List<List<Integer>> dealt = new ArrayList<>();
     for (int s = 0; s < n; s++) {

@@ -1,5 +1,6 @@
 package io.embedspark.jobs.train;
 
+import io.embedspark.bench.BenchModels;
 import io.embedspark.bench.TrainingBatches;
 import io.embedspark.bench.TrainingBenchmark;
 import io.embedspark.data.TaskPrompts;
@@ -9,10 +10,6 @@ import io.embedspark.gradcache.ContrastiveTokens;
 import io.embedspark.gradcache.GradientCache;
 import io.embedspark.gradcache.TrainableEncoder;
 import io.embedspark.io.CheckpointBundle;
-import io.embedspark.io.ImportOptions;
-import io.embedspark.io.ModelSources;
-import io.embedspark.io.PresetModels;
-import io.embedspark.io.ProjectionInit;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.train.BatchSource;
 import io.embedspark.train.ContrastiveTrainer;
@@ -53,21 +50,14 @@ public final class TrainStepBenchmark {
    */
   public static Workload workload(String modelSpec, List<TrainingExample> pairs, int width,
       int largestBatch) {
-    boolean preset = List.of("tiny", "small", "base").contains(modelSpec);
     List<TrainingExample> examples = pairs != null ? pairs : syntheticPairs(largestBatch, width);
-    CheckpointBundle model;
-    if (preset) {
-      List<String> corpus = new ArrayList<>();
-      for (TrainingExample e : examples.subList(0, Math.min(2000, examples.size()))) {
-        corpus.add(e.query());
-        corpus.add(e.positive());
-      }
-      model = PresetModels.initialise(modelSpec, corpus, 8000, width, 1, "bench-train-spark");
-    } else {
-      model = ModelSources.open(modelSpec, new ImportOptions(0, List.of(), width,
-          ProjectionInit.RANDOM, 1L));
+    List<String> corpus = new ArrayList<>();
+    for (TrainingExample e : examples.subList(0, Math.min(2000, examples.size()))) {
+      corpus.add(e.query());
+      corpus.add(e.positive());
     }
-    return new Workload(model, examples, pairs != null, width);
+    return new Workload(BenchModels.open(modelSpec, width, corpus), examples, pairs != null,
+        width);
   }
 
   /** One contrastive batch of {@code pairs} examples of the workload. */
