@@ -1,19 +1,19 @@
 package io.embedspark.embed;
 
 import io.embedspark.model.EmbeddingModel;
+import io.embedspark.tokenize.TextTokenizer;
 import io.embedspark.tokenize.TokenBatch;
 import java.util.List;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Embeds a window of texts with length bucketing ({@link LengthBuckets}): tokenized once, embedded
  * in batches of similar length, returned in input order. Each text's embedding does not depend on
  * which other texts share its batch (padding is masked), so the result equals embedding the texts
- * one by one, up to float rounding.
+ * one by one, up to float rounding. The engine is any {@link BatchEncoder}.
  */
 public final class BucketedEmbedder {
-  private final EmbeddingModel model;
+  private final TextTokenizer tokenizer;
+  private final BatchEncoder encoder;
   private final int tokenBudget;
   private final int maxRows;
 
@@ -21,8 +21,15 @@ public final class BucketedEmbedder {
   public record Result(float[][] embeddings, boolean[] truncated, int[] lengths, long realTokens,
       long paddedTokens) {}
 
+  /** With the model's own ND4J inference pass. */
   public BucketedEmbedder(EmbeddingModel model, int tokenBudget, int maxRows) {
-    this.model = model;
+    this(model.tokenizer(), model::embedRows, tokenBudget, maxRows);
+  }
+
+  public BucketedEmbedder(TextTokenizer tokenizer, BatchEncoder encoder, int tokenBudget,
+      int maxRows) {
+    this.tokenizer = tokenizer;
+    this.encoder = encoder;
     this.tokenBudget = tokenBudget;
     this.maxRows = maxRows;
   }
@@ -33,12 +40,13 @@ public final class BucketedEmbedder {
     if (n == 0) {
       return new Result(out, new boolean[0], new int[0], 0, 0);
     }
-    TokenBatch all = model.tokenizer().encode(texts);
-    List<int[]> plan = LengthBuckets.plan(all.lengths(), tokenBudget, maxRows);
+    TokenBatch all = tokenizer.encode(texts);
+    List<int[]> plan = LengthBuckets.planLeastPadding(all.lengths(), tokenBudget, maxRows,
+        LengthBuckets.BATCH_COST_TOKENS);
     for (int[] rows : plan) {
-      INDArray e = model.embed(all.select(rows)).castTo(DataType.FLOAT);
+      float[][] e = encoder.embed(all.select(rows));
       for (int i = 0; i < rows.length; i++) {
-        out[rows[i]] = e.getRow(i).toFloatVector();
+        out[rows[i]] = e[i];
       }
     }
     return new Result(out, all.truncated(), all.lengths(), all.realTokens(),

@@ -111,7 +111,7 @@ public record CheckpointBundle(BundleConfig config, ModelParameters parameters,
         tokenizerJson, provenance);
   }
 
-  static String readString(Path file) {
+  public static String readString(Path file) {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (java.nio.file.NoSuchFileException e) {

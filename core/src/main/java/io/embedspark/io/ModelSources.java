@@ -22,13 +22,20 @@ public final class ModelSources {
     if (spec.equals("mbert")) {
       return TfBertImporter.read(mbertJar(), o);
     }
+    if (NamedModels.has(spec)) {
+      return NamedModels.open(spec, o);
+    }
     Path p = Path.of(spec);
+    if (Files.isRegularFile(p) && spec.endsWith(".onnx")) {
+      return io.embedspark.onnx.OnnxBertImporter.read(p, null, o);
+    }
     if (Files.isRegularFile(p) && (spec.endsWith(".jar") || spec.endsWith(".zip"))) {
       return TfBertImporter.read(p, o);
     }
     if (!Files.isDirectory(p)) {
       throw new InvalidInputException("model not found: '" + spec + "' is neither a directory, "
-          + "a .jar/.zip SavedModel, nor 'mbert'");
+          + "an .onnx file, a .jar/.zip SavedModel, nor a named model (mbert, "
+          + String.join(", ", NamedModels.names()) + ")");
     }
     if (Files.exists(p.resolve(CheckpointBundle.MANIFEST))) {
       return CheckpointBundle.read(p);
@@ -49,14 +56,22 @@ public final class ModelSources {
 
   /** The multilingual BERT jar in the local Maven repository. */
   public static Path mbertJar() {
-    String[] gav = MBERT_ARTIFACT.split(":");
+    return localJar(MBERT_ARTIFACT, "multilingual BERT");
+  }
+
+  /**
+   * An artifact's jar in the local Maven repository ({@code -Dmaven.repo.local} or
+   * {@code ~/.m2/repository}), or an error saying how to fetch it.
+   */
+  static Path localJar(String artifact, String what) {
+    String[] gav = artifact.split(":");
     Path jar = Path.of(System.getProperty("maven.repo.local",
             System.getProperty("user.home") + "/.m2/repository"))
         .resolve(gav[0].replace('.', '/')).resolve(gav[1]).resolve(gav[2])
         .resolve(gav[1] + "-" + gav[2] + ".jar");
     if (!Files.isRegularFile(jar)) {
-      throw new InvalidInputException("multilingual BERT is not in the local Maven repository ("
-          + jar + "); fetch it with: ./mvnw -q dependency:get -Dartifact=" + MBERT_ARTIFACT);
+      throw new InvalidInputException(what + " is not in the local Maven repository ("
+          + jar + "); fetch it with: ./mvnw -q dependency:get -Dartifact=" + artifact);
     }
     return jar;
   }

@@ -66,6 +66,14 @@ public final class EmbeddingModel implements AutoCloseable {
     return run(batch, EncoderGraph.EMBEDDING, config.outputDim());
   }
 
+  /** Embeddings of a token batch as float rows, for the embed job's {@code BatchEncoder}. */
+  public float[][] embedRows(TokenBatch batch) {
+    if (batch.size() == 0) {
+      return new float[0][];
+    }
+    return embed(batch).castTo(DataType.FLOAT).toFloatMatrix();
+  }
+
   /** Mean-pooled encoder states before the projection, [N, hiddenSize]. */
   public INDArray pooled(TokenBatch batch) {
     return run(batch, EncoderGraph.POOLED, config.hiddenSize());

@@ -72,4 +72,71 @@ class LengthBucketsTest {
     assertThrows(IllegalArgumentException.class, () -> LengthBuckets.plan(new int[] {1}, 0, 1));
     assertThrows(IllegalArgumentException.class, () -> LengthBuckets.plan(new int[] {1}, 1, 0));
   }
+
+  /** The least cost over every partition of the sequences into batches (any grouping). */
+  private static long bruteForce(int[] lengths, int budget, int maxRows, int batchCost) {
+    return bruteForce(lengths, 0, new java.util.ArrayList<>(), budget, maxRows, batchCost);
+  }
+
+  private static long bruteForce(int[] lengths, int next, List<List<Integer>> groups, int budget,
+      int maxRows, int batchCost) {
+    if (next == lengths.length) {
+      long cost = 0;
+      for (List<Integer> g : groups) {
+        int longest = g.stream().mapToInt(i -> lengths[i]).max().getAsInt();
+        if (g.size() > maxRows || (g.size() > 1 && (long) g.size() * longest > budget)) {
+          return Long.MAX_VALUE;
+        }
+        cost += (long) g.size() * longest + batchCost;
+      }
+      return cost;
+    }
+    long best = Long.MAX_VALUE;
+    for (int k = 0, open = groups.size(); k < open; k++) {
+      List<Integer> g = groups.get(k);
+      g.add(next);
+      best = Math.min(best, bruteForce(lengths, next + 1, groups, budget, maxRows, batchCost));
+      g.remove(g.size() - 1);
+    }
+    groups.add(new java.util.ArrayList<>(List.of(next)));
+    best = Math.min(best, bruteForce(lengths, next + 1, groups, budget, maxRows, batchCost));
+    groups.remove(groups.size() - 1);
+    return best;
+  }
+
+  @Test
+  void leastPaddingPlansCostWhatTheBestOfAllGroupingsCosts() {
+    SplittableRandom r = new SplittableRandom(7);
+    for (int trial = 0; trial < 60; trial++) {
+      int n = 1 + r.nextInt(7);
+      int[] lengths = new int[n];
+      for (int i = 0; i < n; i++) {
+        lengths[i] = 1 + r.nextInt(r.nextBoolean() ? 8 : 60);
+      }
+      int budget = 20 + r.nextInt(200);
+      int maxRows = 1 + r.nextInt(4);
+      int batchCost = r.nextInt(40);
+      List<int[]> plan = LengthBuckets.planLeastPadding(lengths, budget, maxRows, batchCost);
+      long cost = LengthBuckets.paddedTokens(lengths, plan) + (long) batchCost * plan.size();
+      assertEquals(bruteForce(lengths, budget, maxRows, batchCost), cost,
+          Arrays.toString(lengths) + " budget " + budget + " rows " + maxRows);
+      int[] seen = new int[n];
+      plan.forEach(b -> Arrays.stream(b).forEach(i -> seen[i]++));
+      assertTrue(Arrays.stream(seen).allMatch(c -> c == 1), "each sequence once");
+    }
+  }
+
+  @Test
+  void aWindowsFewLongTextsNoLongerPadItsManyShortOnes() {
+    int[] lengths = new int[300];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = i < 290 ? 10 + i % 20 : 250;
+    }
+    long real = Arrays.stream(lengths).asLongStream().sum();
+    long greedy = LengthBuckets.paddedTokens(lengths, LengthBuckets.plan(lengths, 16384, 256));
+    long least = LengthBuckets.paddedTokens(lengths,
+        LengthBuckets.planLeastPadding(lengths, 16384, 256, LengthBuckets.BATCH_COST_TOKENS));
+    assertTrue(least < 1.15 * real, "least-padding plan pads " + least + " for " + real);
+    assertTrue(greedy > 1.3 * real, "negative control: the greedy plan pads " + greedy);
+  }
 }

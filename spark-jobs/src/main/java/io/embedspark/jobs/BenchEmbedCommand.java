@@ -1,10 +1,13 @@
 package io.embedspark.jobs;
 
 import io.embedspark.bench.BenchModels;
+import io.embedspark.embed.InferenceEngine;
 import io.embedspark.jobs.embed.EmbedBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -13,7 +16,8 @@ import picocli.CommandLine.Option;
 /** {@code embedspark bench-embed}: bulk-embedding throughput, core vs job, bucketed vs fixed. */
 @Command(name = "bench-embed", mixinStandardHelpOptions = true,
     description = "Measure bulk-embedding tokens/s on a real length mix: the core encoder alone "
-        + "and the embed job on Spark, each with length bucketing and with fixed-size batches.")
+        + "(length-bucketed; for nd4j also fixed-size batches) and the embed job on Spark, per "
+        + "inference engine, optionally against ONNX Runtime on a given ONNX file.")
 final class BenchEmbedCommand implements Callable<Integer> {
   private static final Path DEBIAN = Path.of("../shared/data/debian/retrieval/corpus.jsonl");
 
@@ -40,6 +44,10 @@ final class BenchEmbedCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   int ortBatch;
 
+  @Option(names = "--engines", split = ",", description = "Inference engines of the bucketed "
+      + "modes, of nd4j, onnxruntime (default: both).")
+  List<String> engines = List.of("nd4j", "onnxruntime");
+
   @Option(names = "--max-length", defaultValue = "256", description = "Tokens per text at most.")
   int maxLength;
 
@@ -64,19 +72,30 @@ final class BenchEmbedCommand implements Callable<Integer> {
         + ", max length " + maxLength);
     try (SparkSession spark = SparkSessions.create("embedspark-bench-embed",
         SparkSessions.master(master))) {
+      List<InferenceEngine> chosen = engines.stream()
+          .map(e -> InferenceEngine.parse("--engines", e)).distinct().toList();
       List<EmbedBenchmark.Result> r = new EmbedBenchmark(spark, System.out::println).run(input,
           docs, texts -> BenchModels.open(model, maxLength, texts), tokenBudget, fixedBatch,
           workDir,
-          onnx == null ? null : new EmbedBenchmark.OnnxAnchor(onnx, ortThreads, ortBatch));
-      int job = onnx == null ? 2 : 3;
-      System.out.printf("bucketing speed-up: core %.2fx, job %.2fx; job / core (bucketed): "
-          + "%.2f%n", r.get(0).tokensPerSecond() / r.get(1).tokensPerSecond(),
-          r.get(job).tokensPerSecond() / r.get(job + 1).tokensPerSecond(),
-          r.get(job).tokensPerSecond() / r.get(0).tokensPerSecond());
-      if (onnx != null) {
-        System.out.printf("against ONNX Runtime: core (bucketed) %.2fx, embed job (bucketed, "
-            + "read to write) %.2fx%n", r.get(0).tokensPerSecond() / r.get(2).tokensPerSecond(),
-            r.get(job).tokensPerSecond() / r.get(2).tokensPerSecond());
+          onnx == null ? null : new EmbedBenchmark.OnnxAnchor(onnx, ortThreads, ortBatch),
+          chosen);
+      Map<String, Double> rate = new LinkedHashMap<>();
+      r.forEach(x -> rate.put(x.mode(), x.tokensPerSecond()));
+      if (rate.containsKey("core, fixed batches of " + fixedBatch)) {
+        System.out.printf("bucketing speed-up (nd4j, core): %.2fx%n",
+            rate.get(EmbedBenchmark.mode(EmbedBenchmark.CORE, InferenceEngine.ND4J))
+                / rate.get("core, fixed batches of " + fixedBatch));
+      }
+      for (InferenceEngine e : chosen) {
+        double core = rate.get(EmbedBenchmark.mode(EmbedBenchmark.CORE, e));
+        double job = rate.get(EmbedBenchmark.mode(EmbedBenchmark.JOB, e));
+        System.out.printf("%s: job / core %.2f", e.key(), job / core);
+        if (onnx != null) {
+          double anchor = rate.get(EmbedBenchmark.ANCHOR);
+          System.out.printf("; against ONNX Runtime on --onnx: core %.2fx, embed job (read to "
+              + "write) %.2fx", core / anchor, job / anchor);
+        }
+        System.out.println();
       }
     }
     return 0;

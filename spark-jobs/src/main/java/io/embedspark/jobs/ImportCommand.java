@@ -1,9 +1,11 @@
 package io.embedspark.jobs;
 
+import io.embedspark.error.InvalidInputException;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.ImportOptions;
 import io.embedspark.io.ModelSources;
 import io.embedspark.io.ProjectionInit;
+import io.embedspark.onnx.OnnxBertImporter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,12 +14,18 @@ import picocli.CommandLine.Option;
 
 /** {@code embedspark import}: a pretrained checkpoint into a checkpoint bundle. */
 @Command(name = "import", mixinStandardHelpOptions = true,
-    description = "Import a Hugging Face BERT, sentence-transformers or TensorFlow BERT "
-        + "checkpoint (or 'mbert') as a checkpoint bundle with a projection.")
+    description = "Import a Hugging Face BERT, sentence-transformers, TensorFlow BERT or ONNX "
+        + "BERT-family checkpoint, or a named model (mbert, minilm), as a checkpoint bundle with "
+        + "a projection.")
 final class ImportCommand implements Callable<Integer> {
   @Option(names = "--from", required = true,
-      description = "Path to the checkpoint, or 'mbert'.")
+      description = "Path to the checkpoint (a directory, a .onnx file, a SavedModel .jar/.zip), "
+          + "or a named model: mbert, minilm.")
   String from;
+
+  @Option(names = "--tokenizer", description = "For an .onnx file: its tokenizer.json (default: "
+      + "tokenizer.json or <name>-tokenizer.json beside it).")
+  Path tokenizer;
 
   @Option(names = "--out", required = true, description = "Bundle directory to write.")
   Path out;
@@ -49,8 +57,15 @@ final class ImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CheckpointBundle bundle = ModelSources.open(from, new ImportOptions(outputDim,
-        matryoshkaDims, maxLength, projection, seed));
+    ImportOptions options = new ImportOptions(outputDim, matryoshkaDims, maxLength, projection,
+        seed);
+    if (tokenizer != null && !from.endsWith(".onnx")) {
+      throw new InvalidInputException("--tokenizer applies to an .onnx file only; '" + from
+          + "' carries its own tokenizer");
+    }
+    CheckpointBundle bundle = tokenizer != null
+        ? OnnxBertImporter.read(Path.of(from), tokenizer, options)
+        : ModelSources.open(from, options);
     if (layers > 0) {
       bundle = bundle.withFirstLayers(layers);
     }

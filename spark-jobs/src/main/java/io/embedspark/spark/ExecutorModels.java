@@ -1,5 +1,7 @@
 package io.embedspark.spark;
 
+import io.embedspark.embed.BatchEncoder;
+import io.embedspark.embed.InferenceEngine;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.model.EmbeddingModel;
 import io.embedspark.model.NativeThreads;
@@ -16,10 +18,12 @@ import org.nd4j.linalg.api.buffer.DataType;
  * <p>ND4J's native ops run with as many threads as the task has CPUs ({@code spark.task.cpus},
  * 1 by default): Spark already runs one task per core, and more threads than cores make every op
  * wait on descheduled threads (measured: batch 32 ran 3.3x slower with 2 threads per task on a
- * busy 2-core machine).
+ * busy 2-core machine). An ONNX Runtime engine is likewise one session per bundle per JVM whose
+ * calls each use {@code spark.task.cpus} threads, so concurrent tasks never oversubscribe cores.
  */
 public final class ExecutorModels {
   private static final Map<String, EmbeddingModel> MODELS = new ConcurrentHashMap<>();
+  private static final Map<String, BatchEncoder> ENCODERS = new ConcurrentHashMap<>();
 
   private ExecutorModels() {}
 
@@ -33,5 +37,14 @@ public final class ExecutorModels {
       Path root = Path.of(System.getProperty("java.io.tmpdir"), "embedspark-bundles");
       return CheckpointBundle.read(files.materialise(root)).toModel(DataType.FLOAT);
     });
+  }
+
+  /** The inference engine's encoder of a bundle, built once per JVM and engine. */
+  public static BatchEncoder encoder(BundleFiles files, InferenceEngine engine) {
+    EmbeddingModel model = get(files);
+    TaskContext task = TaskContext.get();
+    int threads = task == null ? Runtime.getRuntime().availableProcessors() : task.cpus();
+    return ENCODERS.computeIfAbsent(files.id() + "/" + engine.key(),
+        key -> engine.encoder(model, threads));
   }
 }

@@ -1,6 +1,7 @@
 package io.embedspark.jobs.embed;
 
 import io.embedspark.data.PromptTemplate;
+import io.embedspark.embed.InferenceEngine;
 import io.embedspark.error.InvalidInputException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -19,9 +20,10 @@ import java.util.Locale;
  * @param output what to write
  * @param batching how to batch texts within a partition
  * @param limits what to do with texts the model cannot take as they are
+ * @param engine {@code nd4j} (default) or {@code onnxruntime} ({@link InferenceEngine})
  */
 public record EmbedConfig(String model, Input input, String prompt, Output output,
-    Batching batching, Limits limits) implements Serializable {
+    Batching batching, Limits limits, String engine) implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -76,6 +78,12 @@ public record EmbedConfig(String model, Input input, String prompt, Output outpu
   public static final List<String> TOO_LONG = List.of("truncate", "reject");
   public static final List<String> DUPLICATES = List.of("reject", "keep", "fail");
 
+  /** With the default engine. */
+  public EmbedConfig(String model, Input input, String prompt, Output output, Batching batching,
+      Limits limits) {
+    this(model, input, prompt, output, batching, limits, null);
+  }
+
   public EmbedConfig {
     input = input == null ? new Input(null, null, null, null, null) : input;
     String format = lower(input.format(), "parquet");
@@ -128,9 +136,24 @@ public record EmbedConfig(String model, Input input, String prompt, Output outpu
     } catch (InvalidInputException e) {
       p.add(e.getMessage());
     }
+    try {
+      engine = InferenceEngine.parse("engine", engine).key();
+    } catch (InvalidInputException e) {
+      p.add(e.getMessage());
+    }
     if (!p.isEmpty()) {
       throw new InvalidInputException(String.join("; ", p));
     }
+  }
+
+  /** The same config run by another inference engine. */
+  public EmbedConfig withEngine(String newEngine) {
+    return new EmbedConfig(model, input, prompt, output, batching, limits, newEngine);
+  }
+
+  /** The inference engine. */
+  public InferenceEngine inferenceEngine() {
+    return InferenceEngine.valueOf(engine.toUpperCase(Locale.ROOT));
   }
 
   /** The prompt as a template. */

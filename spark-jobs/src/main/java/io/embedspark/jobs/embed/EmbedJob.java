@@ -218,6 +218,7 @@ public final class EmbedJob {
       m.put("embedspark.binary", config.output().binary()
           ? "binary_d<d> bit i (most significant bit first) = embedding_d<d>[i] > 0" : "none");
       m.put("embedspark.too_long", config.limits().tooLong());
+      m.put("embedspark.engine", config.engine());
       m.put("embedspark.code_version", CodeVersion.get());
       return m;
     }

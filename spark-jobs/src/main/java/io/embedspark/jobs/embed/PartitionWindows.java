@@ -1,6 +1,7 @@
 package io.embedspark.jobs.embed;
 
 import io.embedspark.data.PromptTemplate;
+import io.embedspark.embed.BatchEncoder;
 import io.embedspark.embed.BucketedEmbedder;
 import io.embedspark.model.EmbeddingModel;
 import io.embedspark.spark.BundleFiles;
@@ -40,7 +41,8 @@ final class PartitionWindows implements FlatMapFunction<Iterator<Row>, EmbeddedR
   @Override
   public Iterator<EmbeddedRow> call(Iterator<Row> rows) {
     EmbeddingModel model = ExecutorModels.get(bundle.value());
-    return new Windows(rows, model, triage.value(), config);
+    return new Windows(rows, model, ExecutorModels.encoder(bundle.value(), config.inferenceEngine()),
+        triage.value(), config);
   }
 
   /** The prompted text of an accepted row. */
@@ -61,12 +63,14 @@ final class PartitionWindows implements FlatMapFunction<Iterator<Row>, EmbeddedR
     private long embedded;
     private long tokens;
 
-    Windows(Iterator<Row> rows, EmbeddingModel model, RowTriage triage, EmbedConfig config) {
+    Windows(Iterator<Row> rows, EmbeddingModel model, BatchEncoder encoder, RowTriage triage,
+        EmbedConfig config) {
       this.rows = rows;
       this.model = model;
       this.triage = triage;
       this.prompt = config.promptTemplate();
-      this.embedder = new BucketedEmbedder(model, config.batching().tokenBudget(),
+      this.embedder = new BucketedEmbedder(model.tokenizer(), encoder,
+          config.batching().tokenBudget(),
           config.batching().maxRows());
       this.window = config.batching().window();
       TaskContext task = TaskContext.get();

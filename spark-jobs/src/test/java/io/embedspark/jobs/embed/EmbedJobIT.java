@@ -175,6 +175,43 @@ class EmbedJobIT {
   }
 
   @Test
+  void theOnnxRuntimeEngineWritesTheSameRowsAndVectorsAsNd4j() throws IOException {
+    EmbedReport report = new EmbedJob(spark, config("out/ort", "error").withEngine("onnxruntime"),
+        line -> { }).run();
+    assertEquals(firstReport.embedded(), report.embedded());
+    assertEquals(firstReport.rejected(), report.rejected());
+    assertEquals(firstReport.truncated(), report.truncated());
+    Map<String, Row> nd4j = rowsById("out/a");
+    Map<String, Row> ort = rowsById("out/ort");
+    assertEquals(nd4j.keySet(), ort.keySet());
+    double worst = 0;
+    double control = 0;
+    for (String id : nd4j.keySet()) {
+      float[] a = floats(nd4j.get(id), "embedding_d16");
+      float[] b = floats(ort.get(id), "embedding_d16");
+      float[] other = floats(ort.get(id.equals("d1") ? "d2" : "d1"), "embedding_d16");
+      for (int i = 0; i < a.length; i++) {
+        worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        control = Math.max(control, Math.abs(a[i] - other[i]));
+      }
+    }
+    assertTrue(worst < 1e-5, "max |onnxruntime - nd4j| = " + worst);
+    assertTrue(control > 1e-2, "negative control: another row differs by " + control);
+    for (Path part : partFiles("out/ort")) {
+      assertEquals("onnxruntime", ParquetFiles.read(part, "embedding_d16").footer()
+          .get("embedspark.engine"));
+    }
+  }
+
+  @Test
+  void anUnknownEngineIsRefusedNamingTheKey() {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> config("out/never", "error").withEngine("tensorrt"));
+    assertTrue(e.getMessage().contains("engine = 'tensorrt' must be one of nd4j, onnxruntime"),
+        e.getMessage());
+  }
+
+  @Test
   void theFooterDescribesTheModelAndANonSparkReaderGetsTheSameVectors() throws IOException {
     Map<String, Row> spark = rowsById("out/a");
     Map<String, float[]> plain = new HashMap<>();
@@ -186,6 +223,7 @@ class EmbedJobIT {
       assertEquals(BundleFiles.of(model).id(), c.footer().get("embedspark.model.manifest_sha256"));
       assertEquals(PromptTemplate.DOCUMENT.template(), c.footer().get("embedspark.prompt"));
       assertEquals("truncate", c.footer().get("embedspark.too_long"));
+      assertEquals("nd4j", c.footer().get("embedspark.engine"));
       plain.putAll(c.vectors());
     }
     assertTrue(files > 0);

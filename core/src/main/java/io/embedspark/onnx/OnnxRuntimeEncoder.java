@@ -1,0 +1,96 @@
+package io.embedspark.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.embedspark.embed.BatchEncoder;
+import io.embedspark.tokenize.TokenBatch;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.Map;
+
+/**
+ * Runs a model written by {@link OnnxEncoderExport} with ONNX Runtime (https://onnxruntime.ai).
+ * One session serves every thread of a JVM ({@code OrtSession.run} is thread-safe); with
+ * {@code threads} = 1 each call runs on its caller's thread only, so Spark's one task per core
+ * maps to one core per call, and sessions never compete for cores with their own thread pools.
+ *
+ * <p>ONNX Runtime is an optional dependency: it must be on the classpath of whoever creates this
+ * class (the embedded launcher has it; on a cluster add
+ * {@code com.microsoft.onnxruntime:onnxruntime} to {@code spark-submit --packages}).
+ */
+public final class OnnxRuntimeEncoder implements BatchEncoder, AutoCloseable {
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final int outputDim;
+
+  private OnnxRuntimeEncoder(OrtEnvironment env, OrtSession session, int outputDim) {
+    this.env = env;
+    this.session = session;
+    this.outputDim = outputDim;
+  }
+
+  /**
+   * A session for a serialised model.
+   *
+   * @param threads ONNX Runtime's intra-op threads for each call: the cores one caller may use
+   */
+  public static OnnxRuntimeEncoder create(byte[] model, int outputDim, int threads) {
+    if (threads <= 0) {
+      throw new IllegalArgumentException("threads = " + threads + " must be positive");
+    }
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setIntraOpNumThreads(threads);
+      options.setInterOpNumThreads(1);
+      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      return new OnnxRuntimeEncoder(env, env.createSession(model, options), outputDim);
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime could not load the model: " + e.getMessage(),
+          e);
+    }
+  }
+
+  @Override
+  public float[][] embed(TokenBatch batch) {
+    int n = batch.size();
+    if (n == 0) {
+      return new float[0][];
+    }
+    int t = batch.width();
+    long[] ids = new long[n * t];
+    long[] mask = new long[n * t];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < batch.lengths()[i]; j++) {
+        ids[i * t + j] = batch.ids()[i * t + j];
+        mask[i * t + j] = 1;
+      }
+    }
+    long[] shape = {n, t};
+    try (OnnxTensor idTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
+        OnnxTensor maskTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
+        OrtSession.Result result = session.run(Map.of(OnnxEncoderExport.INPUT_IDS, idTensor,
+            OnnxEncoderExport.ATTENTION_MASK, maskTensor))) {
+      FloatBuffer values = ((OnnxTensor) result.get(0)).getFloatBuffer();
+      float[][] out = new float[n][outputDim];
+      for (int i = 0; i < n; i++) {
+        values.get(out[i]);
+      }
+      return out;
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime failed on a batch of " + n + " x " + t
+          + " tokens: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
