@@ -34,6 +34,12 @@ public final class BucketedEmbedder {
     this.maxRows = maxRows;
   }
 
+  /**
+   * Embeds a window of texts.
+   *
+   * @throws NonFiniteEmbeddingException if the model gives a text a NaN or infinite coordinate:
+   *     such a vector is never returned
+   */
   public Result embed(List<String> texts) {
     int n = texts.size();
     float[][] out = new float[n][];
@@ -46,10 +52,39 @@ public final class BucketedEmbedder {
     for (int[] rows : plan) {
       float[][] e = encoder.embed(all.select(rows));
       for (int i = 0; i < rows.length; i++) {
+        if (!finite(e[i])) {
+          throw new NonFiniteEmbeddingException(rows[i]);
+        }
         out[rows[i]] = e[i];
       }
     }
     return new Result(out, all.truncated(), all.lengths(), all.realTokens(),
         LengthBuckets.paddedTokens(all.lengths(), plan));
+  }
+
+  private static boolean finite(float[] v) {
+    for (float x : v) {
+      if (!Float.isFinite(x)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The model produced a non-finite embedding for the text at {@link #index} of the window. */
+  public static final class NonFiniteEmbeddingException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+    private final int index;
+
+    NonFiniteEmbeddingException(int index) {
+      super("the model produced a non-finite embedding (NaN or infinity) for text " + index
+          + " of the window");
+      this.index = index;
+    }
+
+    /** The text's index in the window passed to {@link BucketedEmbedder#embed}. */
+    public int index() {
+      return index;
+    }
   }
 }

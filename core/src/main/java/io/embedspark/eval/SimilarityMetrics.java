@@ -82,6 +82,12 @@ public final class SimilarityMetrics {
    * (recall_n - recall_{n-1}) * precision_n, tied scores forming one threshold.
    */
   static double averagePrecision(double[] scores, boolean[] labels) {
+    for (int i = 0; i < scores.length; i++) {
+      if (!Double.isFinite(scores[i])) {
+        throw new InvalidInputException("average precision: the score of pair " + i + " is "
+            + scores[i] + "; the embeddings are not finite");
+      }
+    }
     List<Integer> order = new ArrayList<>(IntStream.range(0, scores.length).boxed().toList());
     order.sort(Comparator.comparingDouble((Integer i) -> scores[i]).reversed());
     long positives = IntStream.range(0, labels.length).filter(i -> labels[i]).count();

@@ -31,7 +31,8 @@ public final class ModelParameters {
    * Wraps tensors after checking that they are exactly the parameters of a model of this shape.
    *
    * @param source names the file the tensors came from, for messages
-   * @throws CorruptArtifactException naming every missing, unexpected or mis-shaped tensor
+   * @throws CorruptArtifactException naming every missing, unexpected, mis-shaped or non-finite
+   *     tensor
    */
   public static ModelParameters of(Map<String, FloatTensor> tensors, EncoderConfig config,
       String source) {
@@ -45,6 +46,10 @@ public final class ModelParameters {
       } else if (!Arrays.equals(t.shape(), expected)) {
         problems.add("tensor '" + name + "' has shape " + Arrays.toString(t.shape())
             + ", expected " + Arrays.toString(expected));
+      } else if (firstNonFinite(t.values()) >= 0) {
+        int i = firstNonFinite(t.values());
+        problems.add("tensor '" + name + "' holds " + t.values()[i] + " at flat index " + i
+            + " (a model with non-finite weights embeds every text as NaN)");
       } else {
         ordered.put(name, t);
       }
@@ -59,6 +64,16 @@ public final class ModelParameters {
           + String.join("; ", problems));
     }
     return new ModelParameters(ordered);
+  }
+
+  /** The index of the first NaN or infinite value, or -1. */
+  static int firstNonFinite(float[] values) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**

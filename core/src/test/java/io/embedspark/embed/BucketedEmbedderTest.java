@@ -2,12 +2,19 @@ package io.embedspark.embed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.embedspark.io.CheckpointBundle;
+import io.embedspark.io.FloatTensor;
 import io.embedspark.io.TinyBundles;
 import io.embedspark.model.EmbeddingModel;
+import io.embedspark.model.ModelParameters;
+import io.embedspark.model.ParameterNames;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -45,6 +52,28 @@ class BucketedEmbedderTest {
   void anEmptyWindowGivesNothing() {
     try (EmbeddingModel model = TinyBundles.create(3).toModel(DataType.FLOAT)) {
       assertEquals(0, new BucketedEmbedder(model, 64, 8).embed(List.of()).embeddings().length);
+    }
+  }
+
+  @Test
+  void aModelThatOverflowsNeverReturnsANonFiniteVector() {
+    CheckpointBundle b = TinyBundles.create(3);
+    Map<String, FloatTensor> huge = new LinkedHashMap<>(b.parameters().tensors());
+    FloatTensor words = huge.get(ParameterNames.WORD_EMBEDDINGS);
+    float[] values = words.values().clone();
+    java.util.Arrays.fill(values, Float.MAX_VALUE);
+    huge.put(ParameterNames.WORD_EMBEDDINGS, new FloatTensor(words.shape(), values));
+    ModelParameters finiteButHuge = ModelParameters.of(huge, b.config().model(), "huge");
+    try (EmbeddingModel model = EmbeddingModel.create(b.config().model(), finiteButHuge,
+        b.tokenizer(), DataType.FLOAT)) {
+      BucketedEmbedder.NonFiniteEmbeddingException e = assertThrows(
+          BucketedEmbedder.NonFiniteEmbeddingException.class,
+          () -> new BucketedEmbedder(model, 64, 8).embed(List.of("abc", "def")));
+      assertTrue(e.index() == 0 || e.index() == 1, "names a text of the window: " + e.index());
+    }
+    try (EmbeddingModel intact = b.toModel(DataType.FLOAT)) {
+      assertEquals(2, new BucketedEmbedder(intact, 64, 8).embed(List.of("abc", "def"))
+          .embeddings().length, "negative control: the intact model embeds both");
     }
   }
 }

@@ -2,6 +2,7 @@ package io.embedspark.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,6 +53,14 @@ class PairAndClusteringMetricsTest {
         assertEquals(e.getValue().asDouble(), ap.get(e.getKey()), 1e-9, e.getKey()));
     assertThrows(InvalidInputException.class, () -> SimilarityMetrics.maxAveragePrecision(
         matrix(g.get("first")), matrix(g.get("second")), new boolean[labels.length]));
+  }
+
+  @Test
+  void nonFiniteScoresAreRefusedInsteadOfLoopingForever() {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> SimilarityMetrics.averagePrecision(new double[] {0.5, Double.NaN, 0.1},
+            new boolean[] {true, false, true}));
+    assertTrue(e.getMessage().contains("pair 1 is NaN"), e.getMessage());
   }
 
   @Test

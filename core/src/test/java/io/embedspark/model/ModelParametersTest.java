@@ -56,4 +56,19 @@ class ModelParametersTest {
     assertTrue(e.getMessage().contains("missing tensor 'projection.bias' [16]"),
         "names the tensor and its shape: " + e.getMessage());
   }
+
+  @Test
+  void ofRefusesANonFiniteWeightNamingTheTensorAndIndex() {
+    Map<String, FloatTensor> tensors =
+        new LinkedHashMap<>(ModelParameters.initialise(CONFIG, 3).tensors());
+    String name = ParameterNames.intermediate(0) + ".weight";
+    float[] values = tensors.get(name).values().clone();
+    values[5] = Float.NaN;
+    tensors.put(name, new FloatTensor(tensors.get(name).shape(), values));
+    CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
+        () -> ModelParameters.of(tensors, CONFIG, "nan.safetensors"));
+    assertTrue(e.getMessage().startsWith("nan.safetensors")
+        && e.getMessage().contains("tensor '" + name + "' holds NaN at flat index 5"),
+        e.getMessage());
+  }
 }

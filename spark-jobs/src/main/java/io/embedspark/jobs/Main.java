@@ -21,15 +21,30 @@ public final class Main {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line; bad input and corrupt artifacts end with their message and exit code 2. */
+  /**
+   * The command line. Bad input and corrupt artifacts, also when Spark wraps them in its own
+   * exceptions, end with their message and exit code 2; any other failure ends with the message
+   * of its root cause and exit code 1 (the stack trace with {@code EMBEDSPARK_TRACE=1}).
+   */
   static CommandLine commandLine() {
     return new CommandLine(new Main())
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
-          if (e instanceof InvalidInputException || e instanceof CorruptArtifactException) {
-            cmd.getErr().println("error: " + e.getMessage());
-            return 2;
+          for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof InvalidInputException || c instanceof CorruptArtifactException) {
+              cmd.getErr().println("error: " + c.getMessage());
+              return 2;
+            }
           }
-          throw e;
+          Throwable root = e;
+          while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+          }
+          if (System.getenv("EMBEDSPARK_TRACE") != null) {
+            e.printStackTrace(cmd.getErr());
+          }
+          cmd.getErr().println("error: " + root.getMessage() + (root == e ? "" : " (" + root
+              .getClass().getSimpleName() + "; EMBEDSPARK_TRACE=1 prints the whole trace)"));
+          return 1;
         });
   }
 

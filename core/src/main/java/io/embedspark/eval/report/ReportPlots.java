@@ -59,6 +59,11 @@ public final class ReportPlots {
     chart.getStyler().setMarkerSize(6);
     chart.setCustomXAxisTickLabelsFormatter(ReportPlots::powerOfTwo);
     List<Integer> dims = report.dims().stream().sorted().toList();
+    if (dims.size() == 1) {
+      // One dimension: an axis of zero width would get no power-of-two tick at all.
+      double x = Math.log(dims.get(0)) / Math.log(2);
+      chart.getStyler().setXAxisMin(Math.floor(x) - 1).setXAxisMax(Math.ceil(x) + 1);
+    }
     for (String task : new TreeMap<>(report.tasks()).keySet()) {
       List<Double> x = new ArrayList<>();
       List<Double> y = new ArrayList<>();
@@ -118,7 +123,7 @@ public final class ReportPlots {
   private static String powerOfTwo(Double log2) {
     long rounded = Math.round(log2);
     return Math.abs(log2 - rounded) < 1e-9 && rounded >= 0 && rounded < 63
-        ? Long.toString(1L << rounded) : "";
+        ? Long.toString(1L << rounded) : " "; // XChart cannot lay out an empty label
   }
 
   private static Path save(Chart<?, ?> chart, Path file) {

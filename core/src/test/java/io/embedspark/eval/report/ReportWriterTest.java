@@ -150,6 +150,23 @@ class ReportWriterTest {
   }
 
   @Test
+  void aModelWithOneDimensionGetsItsReportAndPlots(@TempDir Path dir) throws Exception {
+    for (int dim : new int[] {16, 384, 768}) {
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      model().metrics().forEach((k, v) -> {
+        if (k.endsWith("/d16")) {
+          metrics.put(k.replace("/d16", "/d" + dim), v);
+        }
+      });
+      EvalReport r = new EvalReport("single", List.of(dim), model().tasks(),
+          model().mainMetrics(), metrics, model().baselines(), null);
+      Path out = dir.resolve("d" + dim);
+      assertEquals(out.resolve("report.md"), ReportWriter.write(r, Map.of(), out));
+      assertPng(out.resolve("plots/dims.png"));
+    }
+  }
+
+  @Test
   void contendersMustHaveDistinctNames(@TempDir Path dir) {
     assertThrows(InvalidInputException.class,
         () -> ReportWriter.write(model(), Map.of("bm25", other()), dir));

@@ -51,8 +51,12 @@ public final class EmbedJob {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     OutputDirectories dirs = new OutputDirectories(hadoop);
     boolean overwrite = config.output().mode().equals("overwrite");
-    dirs.checkWritable(config.output().path(), overwrite, "output.path");
-    dirs.checkWritable(config.output().rejects(), overwrite, "output.rejects");
+    for (String[] out : new String[][] {{config.output().path(), "output.path"},
+        {config.output().rejects(), "output.rejects"}}) {
+      dirs.checkSeparate(out[0], out[1], config.input().path(), "input.path");
+      dirs.checkSeparate(out[0], out[1], config.model(), "model");
+      dirs.checkWritable(out[0], overwrite, out[1]);
+    }
     BundleFiles files = BundleFiles.of(config.model(), hadoop);
     BundleConfig model = files.config();
     int[] dims = dims(model);
@@ -79,6 +83,9 @@ public final class EmbedJob {
           .saveAsNewAPIHadoopFile(embeddingsStaging, Void.class, EmbeddedRow.class,
               EmbeddingOutputFormat.class, out);
       EmbedReport report = count(read, embeddingsStaging, rejectsStaging, t0);
+      dirs.mark(rejectsStaging, "embed job rejects of " + config.input().path());
+      dirs.mark(embeddingsStaging, "embed job embeddings of " + config.input().path()
+          + " by " + config.model());
       dirs.promote(rejectsStaging, config.output().rejects());
       dirs.promote(embeddingsStaging, config.output().path());
       published = true;

@@ -14,25 +14,88 @@ import org.apache.hadoop.fs.Path;
  * Hadoop readers skip) and {@link #promote} renames it into place once everything succeeded. A
  * killed job leaves only the staging directory. With overwrite, the old output is first renamed
  * aside ({@code .<name>.replaced-<uuid>}) and deleted after the new one is in place.
+ *
+ * <p>Only what this project wrote is ever replaced: every output directory carries a
+ * {@value #MARKER} file (which Spark, Hadoop and DuckDB's {@code *.parquet} globs skip), and
+ * overwrite refuses a directory without one, or anything that is not a directory. An output may
+ * not equal, contain or lie inside an input.
  */
 final class OutputDirectories {
+  /** The file that marks a directory as this project's output. */
+  static final String MARKER = "_EMBEDSPARK";
+
   private final Configuration conf;
 
   OutputDirectories(Configuration conf) {
     this.conf = conf;
   }
 
-  /** Fails if {@code target} exists and may not be replaced. */
+  /**
+   * Fails, naming the key, if {@code target} exists and may not be replaced: overwrite is off,
+   * or the path is not a directory this project wrote.
+   */
   void checkWritable(String target, boolean overwrite, String key) {
     Path p = new Path(target);
     try {
-      if (p.getFileSystem(conf).exists(p) && !overwrite) {
+      FileSystem fs = p.getFileSystem(conf);
+      if (!fs.exists(p)) {
+        return;
+      }
+      if (!overwrite) {
         throw new InvalidInputException(key + " = " + target + " already exists; choose another "
             + "path or set output.mode: overwrite");
+      }
+      if (!fs.getFileStatus(p).isDirectory() || !fs.exists(new Path(p, MARKER))) {
+        throw new InvalidInputException(key + " = " + target + " exists but was not written by "
+            + "embedspark (no " + MARKER + " file in it); output.mode: overwrite replaces only "
+            + "this project's own output. Choose another path, or move it away yourself");
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot check " + key + " = " + target, e);
     }
+  }
+
+  /**
+   * Fails, naming both keys, if the output equals, contains or lies inside the input: replacing
+   * it would delete the input, and writing inside it would make the next run read the output.
+   */
+  void checkSeparate(String output, String outputKey, String input, String inputKey) {
+    try {
+      Path out = qualified(output);
+      Path in = qualified(input);
+      if (isAncestorOrSelf(out, in) || isAncestorOrSelf(in, out)) {
+        throw new InvalidInputException(outputKey + " = " + output + " overlaps " + inputKey
+            + " = " + input + " (equal, or one inside the other); write the output elsewhere");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resolve " + output + " or " + input, e);
+    }
+  }
+
+  /** Writes the marker into a finished staging directory, before it is promoted. */
+  void mark(String staging, String description) {
+    Path p = new Path(staging, MARKER);
+    try (java.io.OutputStream out = p.getFileSystem(conf).create(p, false)) {
+      out.write(("Written by embedspark: " + description + "\n"
+          + "output.mode: overwrite replaces only directories holding this file.\n")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + p, e);
+    }
+  }
+
+  private Path qualified(String path) throws IOException {
+    Path p = new Path(path);
+    return p.getFileSystem(conf).makeQualified(p);
+  }
+
+  private static boolean isAncestorOrSelf(Path ancestor, Path p) {
+    for (Path q = p; q != null; q = q.getParent()) {
+      if (q.equals(ancestor)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A fresh staging directory path beside {@code target} (not created). */

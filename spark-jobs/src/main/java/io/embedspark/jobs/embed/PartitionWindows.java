@@ -58,6 +58,7 @@ final class PartitionWindows implements FlatMapFunction<Iterator<Row>, EmbeddedR
     private final BucketedEmbedder embedder;
     private final int window;
     private final int partition;
+    private final String modelName;
     private final long started = System.nanoTime();
     private Iterator<EmbeddedRow> current = Collections.emptyIterator();
     private long embedded;
@@ -73,6 +74,7 @@ final class PartitionWindows implements FlatMapFunction<Iterator<Row>, EmbeddedR
           config.batching().tokenBudget(),
           config.batching().maxRows());
       this.window = config.batching().window();
+      this.modelName = config.model();
       TaskContext task = TaskContext.get();
       this.partition = task == null ? -1 : task.partitionId();
     }
@@ -106,6 +108,10 @@ final class PartitionWindows implements FlatMapFunction<Iterator<Row>, EmbeddedR
       BucketedEmbedder.Result r;
       try {
         r = embedder.embed(texts);
+      } catch (BucketedEmbedder.NonFiniteEmbeddingException e) {
+        throw new IllegalStateException("the model " + modelName + " embeds the row with id '"
+            + ids.get(e.index()) + "' (partition " + partition + ") as non-finite numbers (NaN "
+            + "or infinity); such vectors are never written, and nothing was published", e);
       } catch (RuntimeException e) {
         throw new IllegalStateException("embedding failed in partition " + partition
             + " in the window starting at id " + (ids.isEmpty() ? "?" : ids.get(0)) + ": "

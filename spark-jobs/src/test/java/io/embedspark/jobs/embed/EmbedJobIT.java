@@ -360,6 +360,66 @@ class EmbedJobIT {
   }
 
   @Test
+  void overwriteRefusesADirectoryThisProjectDidNotWriteAndKeepsItsFiles() throws IOException {
+    Path foreign = root.resolve("out/foreign");
+    Files.createDirectories(foreign);
+    Files.writeString(foreign.resolve("thesis.tex"), "years of work");
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> new EmbedJob(spark, config("out/foreign", "overwrite"), line -> { }).run());
+    assertTrue(e.getMessage().contains("output.path = " + foreign)
+        && e.getMessage().contains("was not written by embedspark"), e.getMessage());
+    assertEquals("years of work", Files.readString(foreign.resolve("thesis.tex")));
+    assertTrue(Files.exists(root.resolve("out/a").resolve(OutputDirectories.MARKER)),
+        "negative control: the job's own output carries the marker, so overwrite may replace it");
+  }
+
+  @Test
+  void anOutputThatHoldsTheInputOrTheModelIsRefused() throws IOException {
+    EmbedConfig c = config("out/never", "overwrite");
+    EmbedConfig intoInput = new EmbedConfig(c.model(), c.input(), c.prompt(),
+        new EmbedConfig.Output(corpus.getParent().toString(), root.resolve("out/r").toString(),
+            "overwrite", List.of(), false, false), c.batching(), c.limits());
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> new EmbedJob(spark, intoInput, line -> { }).run());
+    assertTrue(e.getMessage().startsWith("output.path = " + corpus.getParent() + " overlaps "
+        + "input.path"), e.getMessage());
+    assertTrue(Files.exists(corpus), "the input is untouched");
+    EmbedConfig aroundModel = new EmbedConfig(c.model(), c.input(), c.prompt(),
+        new EmbedConfig.Output(root.resolve("out/ok").toString(), root.toString(), "overwrite",
+            List.of(), false, false), c.batching(), c.limits());
+    e = assertThrows(InvalidInputException.class,
+        () -> new EmbedJob(spark, aroundModel, line -> { }).run());
+    assertTrue(e.getMessage().contains("output.rejects = " + root + " overlaps"), e.getMessage());
+    assertTrue(Files.exists(model.resolve("manifest.json")), "the model is untouched");
+  }
+
+  @Test
+  void aModelThatEmbedsNaNFailsTheJobNamingARowAndPublishesNothing() throws IOException {
+    CheckpointBundle b = CheckpointBundle.read(model);
+    Map<String, io.embedspark.io.FloatTensor> huge = new java.util.LinkedHashMap<>(
+        b.parameters().tensors());
+    String words = io.embedspark.model.ParameterNames.WORD_EMBEDDINGS;
+    float[] values = huge.get(words).values().clone();
+    java.util.Arrays.fill(values, Float.MAX_VALUE);
+    huge.put(words, new io.embedspark.io.FloatTensor(huge.get(words).shape(), values));
+    Path overflowing = root.resolve("overflowing-model");
+    b.with(io.embedspark.model.ModelParameters.of(huge, b.config().model(), "test"),
+        b.provenance()).write(overflowing, false);
+    EmbedConfig c = config("out/nan", "error");
+    EmbedConfig nan = new EmbedConfig(overflowing.toString(), c.input(), c.prompt(), c.output(),
+        c.batching(), c.limits());
+    Exception e = assertThrows(Exception.class, () -> new EmbedJob(spark, nan, line -> { }).run());
+    StringBuilder chain = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      chain.append(t.getMessage()).append('\n');
+    }
+    String message = chain.toString();
+    assertTrue(message.contains("embeds the row with id '") && message.contains("non-finite"),
+        message);
+    assertFalse(Files.exists(root.resolve("out/nan")), "nothing published");
+  }
+
+  @Test
   void aRunThatFailsHalfwayLeavesNoOutputVisible() throws IOException {
     spark.sparkContext().hadoopConfiguration().set("fs." + FailingFileSystem.SCHEME + ".impl",
         FailingFileSystem.class.getName());
