@@ -37,6 +37,17 @@ public record CheckpointBundle(BundleConfig config, ModelParameters parameters,
   public static final String MANIFEST = "manifest.json";
 
   /** Reads and verifies a bundle: checksums, format version, tensor names and shapes. */
+  /**
+   * Checks a bundle held as bytes (file name to content) against its manifest, as {@link #read}
+   * checks a directory: for the driver of a Spark job, before anything is shipped.
+   *
+   * @param source names the bundle in messages (the user's path)
+   * @throws CorruptArtifactException naming the source and the file
+   */
+  public static void verify(String source, java.util.Map<String, byte[]> files) {
+    Manifest.verify(source, files);
+  }
+
   public static CheckpointBundle read(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new InvalidInputException("checkpoint bundle not found: " + dir
@@ -47,7 +58,7 @@ public record CheckpointBundle(BundleConfig config, ModelParameters parameters,
         .validated(dir.resolve(CONFIG).toString());
     var tensors = SafetensorsReader.read(dir.resolve(WEIGHTS)).tensors();
     ModelParameters params = ModelParameters.of(tensors, config.model(),
-        dir.resolve(WEIGHTS).toString());
+        dir.resolve(WEIGHTS).toString()).requireFinite(dir.resolve(WEIGHTS).toString());
     Provenance provenance = JsonFiles.read(dir.resolve(PROVENANCE), Provenance.class);
     String tokenizer = readString(dir.resolve(TOKENIZER));
     return new CheckpointBundle(config, params, tokenizer, provenance);
@@ -116,8 +127,10 @@ public record CheckpointBundle(BundleConfig config, ModelParameters parameters,
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (java.nio.file.NoSuchFileException e) {
       throw new CorruptArtifactException("missing file " + file);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new CorruptArtifactException(file + " is not UTF-8 text (" + e + ")");
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 

@@ -39,7 +39,7 @@ public final class HuggingFaceImporter {
         encoderTensors(SafetensorsReader.read(weights).tensors(), weights);
     ModelParameters params = ModelParameters.of(
         options.projection().complete(encoder, config, options.seed()), config,
-        weights.toString());
+        weights.toString()).requireFinite(weights.toString());
     int maxLength = Math.min(options.maxSequenceLength(), config.maxPositions());
     String tokenizer = tokenizerJson(dir);
     Provenance provenance = Provenance.now("import:huggingface:" + dir.toAbsolutePath(),

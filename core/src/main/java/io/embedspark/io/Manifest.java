@@ -60,4 +60,50 @@ final class Manifest {
     }
   }
 
+  /**
+   * The same checks on a bundle held as bytes (file name to content), before any of it is
+   * written or loaded.
+   *
+   * @param source names the bundle in messages
+   */
+  static void verify(String source, Map<String, byte[]> files) {
+    byte[] bytes = files.get(CheckpointBundle.MANIFEST);
+    if (bytes == null) {
+      throw new CorruptArtifactException(source + ": " + CheckpointBundle.MANIFEST
+          + " is missing: not a complete bundle");
+    }
+    JsonNode root;
+    try {
+      root = JsonFiles.MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      throw new CorruptArtifactException(source + ": " + CheckpointBundle.MANIFEST
+          + " is not valid JSON: " + e.getMessage(), e);
+    }
+    if (root.path("formatVersion").asInt(-1) != 1) {
+      throw new CorruptArtifactException(source + ": " + CheckpointBundle.MANIFEST
+          + ": formatVersion = " + root.path("formatVersion") + ", expected 1");
+    }
+    JsonNode sums = root.path("sha256");
+    for (String required : REQUIRED) {
+      if (!sums.has(required)) {
+        throw new CorruptArtifactException(source + ": " + CheckpointBundle.MANIFEST
+            + " has no checksum for '" + required + "'");
+      }
+    }
+    Iterator<Map.Entry<String, JsonNode>> it = sums.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      byte[] content = files.get(e.getKey());
+      if (content == null) {
+        throw new CorruptArtifactException(source + ": " + CheckpointBundle.MANIFEST + " lists '"
+            + e.getKey() + "', which is missing from the bundle");
+      }
+      String actual = org.apache.commons.codec.digest.DigestUtils.sha256Hex(content);
+      if (!actual.equals(e.getValue().asText())) {
+        throw new CorruptArtifactException(source + "/" + e.getKey() + ": SHA-256 " + actual
+            + " does not match " + e.getValue().asText() + " in manifest.json (file corrupt or "
+            + "edited)");
+      }
+    }
+  }
 }

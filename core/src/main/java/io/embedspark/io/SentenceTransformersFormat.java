@@ -179,7 +179,8 @@ public final class SentenceTransformersFormat {
     EncoderConfig config = encoder.config().model();
     Provenance provenance = Provenance.now("import:sentence-transformers:" + dir.toAbsolutePath(),
         List.of(), 0L, null, null);
-    return new CheckpointBundle(encoder.config(), ModelParameters.of(all, config, file.toString()),
+    return new CheckpointBundle(encoder.config(), ModelParameters.of(all, config, file.toString())
+        .requireFinite(file.toString()),
         encoder.tokenizerJson(), provenance);
   }
 

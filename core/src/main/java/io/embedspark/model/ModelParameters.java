@@ -31,8 +31,7 @@ public final class ModelParameters {
    * Wraps tensors after checking that they are exactly the parameters of a model of this shape.
    *
    * @param source names the file the tensors came from, for messages
-   * @throws CorruptArtifactException naming every missing, unexpected, mis-shaped or non-finite
-   *     tensor
+   * @throws CorruptArtifactException naming every missing, unexpected or mis-shaped tensor
    */
   public static ModelParameters of(Map<String, FloatTensor> tensors, EncoderConfig config,
       String source) {
@@ -46,10 +45,6 @@ public final class ModelParameters {
       } else if (!Arrays.equals(t.shape(), expected)) {
         problems.add("tensor '" + name + "' has shape " + Arrays.toString(t.shape())
             + ", expected " + Arrays.toString(expected));
-      } else if (firstNonFinite(t.values()) >= 0) {
-        int i = firstNonFinite(t.values());
-        problems.add("tensor '" + name + "' holds " + t.values()[i] + " at flat index " + i
-            + " (a model with non-finite weights embeds every text as NaN)");
       } else {
         ordered.put(name, t);
       }
@@ -64,6 +59,25 @@ public final class ModelParameters {
           + String.join("; ", problems));
     }
     return new ModelParameters(ordered);
+  }
+
+  /**
+   * These parameters, checked to hold only finite numbers: every load from a file, import and
+   * soup calls it, since a model with one NaN weight embeds every text as NaN.
+   *
+   * @param source names the file the tensors came from, for messages
+   * @throws CorruptArtifactException naming the tensor, the value and its flat index
+   */
+  public ModelParameters requireFinite(String source) {
+    for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
+      int i = firstNonFinite(e.getValue().values());
+      if (i >= 0) {
+        throw new CorruptArtifactException(source + ": tensor '" + e.getKey() + "' holds "
+            + e.getValue().values()[i] + " at flat index " + i + " (a model with non-finite "
+            + "weights embeds every text as NaN)");
+      }
+    }
+    return this;
   }
 
   /** The index of the first NaN or infinite value, or -1. */

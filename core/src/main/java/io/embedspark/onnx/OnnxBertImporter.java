@@ -111,7 +111,8 @@ public final class OnnxBertImporter {
     Map<String, FloatTensor> encoder = importer.encoderTensors();
     EncoderConfig config = importer.config(encoder, options);
     ModelParameters params = ModelParameters.of(
-        options.projection().complete(encoder, config, options.seed()), config, source);
+        options.projection().complete(encoder, config, options.seed()), config, source)
+        .requireFinite(source);
     int maxLength = Math.min(options.maxSequenceLength(), config.maxPositions());
     Provenance provenance = Provenance.now("import:onnx:" + source, List.of(), options.seed(),
         JsonFiles.MAPPER.valueToTree(options), null);

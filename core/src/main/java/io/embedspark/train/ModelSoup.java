@@ -112,7 +112,8 @@ public final class ModelSoup {
     for (CheckpointBundle b : ingredients) {
       data.addAll(b.provenance().data());
     }
-    return first.with(ModelParameters.of(mean, first.config().model(), "soup"),
+    return first.with(ModelParameters.of(mean, first.config().model(), "soup")
+        .requireFinite("soup of " + String.join(", ", names)),
         Provenance.now("soup:uniform of " + String.join(", ", names),
             data.stream().distinct().toList(), first.provenance().seed(), null, null));
   }

@@ -355,4 +355,13 @@ class CheckpointBundleTest {
     assertTrue(Files.getPosixFilePermissions(dir).contains(
         java.nio.file.attribute.PosixFilePermission.OTHERS_READ), "not left private");
   }
+
+  @Test
+  void aTextFileThatIsNotUtf8IsNamed() throws Exception {
+    Path garbage = tmp.resolve("tokenizer.json");
+    Files.write(garbage, new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'});
+    CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
+        () -> CheckpointBundle.readString(garbage));
+    assertTrue(e.getMessage().startsWith(garbage + " is not UTF-8 text"), e.getMessage());
+  }
 }

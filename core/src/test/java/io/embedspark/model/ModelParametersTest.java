@@ -66,7 +66,8 @@ class ModelParametersTest {
     values[5] = Float.NaN;
     tensors.put(name, new FloatTensor(tensors.get(name).shape(), values));
     CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
-        () -> ModelParameters.of(tensors, CONFIG, "nan.safetensors"));
+        () -> ModelParameters.of(tensors, CONFIG, "nan.safetensors")
+            .requireFinite("nan.safetensors"));
     assertTrue(e.getMessage().startsWith("nan.safetensors")
         && e.getMessage().contains("tensor '" + name + "' holds NaN at flat index 5"),
         e.getMessage());

@@ -12,7 +12,10 @@ import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * The files of a checkpoint bundle as bytes, so one broadcast carries the model to every executor.
- * The id is the SHA-256 of the manifest, so equal bundles share one executor-side copy.
+ * The bundle is checked against its manifest when read, so a corrupt bundle fails on the driver,
+ * naming the user's path, before Spark starts work. The id is the SHA-256 of every file's name
+ * and content, so only identical bundles share an executor-side copy, and that copy is checked
+ * byte for byte before it is reused.
  *
  * @param id content id of the bundle
  * @param files file name to content
@@ -32,8 +35,21 @@ public record BundleFiles(String id, Map<String, byte[]> files) implements Seria
     } catch (IOException e) {
       throw new UncheckedIOException("could not read bundle " + dir, e);
     }
-    byte[] manifest = files.getOrDefault("manifest.json", new byte[0]);
-    return new BundleFiles(DigestUtils.sha256Hex(manifest), files);
+    io.embedspark.io.CheckpointBundle.verify(dir.toString(), files);
+    return new BundleFiles(contentId(files), files);
+  }
+
+  /** SHA-256 over every file's name, length and content, in name order. */
+  static String contentId(Map<String, byte[]> files) {
+    java.security.MessageDigest sha = DigestUtils.getSha256Digest();
+    for (Map.Entry<String, byte[]> e : new TreeMap<>(files).entrySet()) {
+      byte[] name = e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      sha.update(java.nio.ByteBuffer.allocate(8).putInt(name.length)
+          .putInt(e.getValue().length).array());
+      sha.update(name);
+      sha.update(e.getValue());
+    }
+    return org.apache.commons.codec.binary.Hex.encodeHexString(sha.digest());
   }
 
   /** Reads every file of a bundle directory on any Hadoop file system. */
@@ -56,8 +72,8 @@ public record BundleFiles(String id, Map<String, byte[]> files) implements Seria
     } catch (IOException e) {
       throw new UncheckedIOException("could not read bundle " + dir, e);
     }
-    byte[] manifest = files.getOrDefault("manifest.json", new byte[0]);
-    return new BundleFiles(DigestUtils.sha256Hex(manifest), files);
+    io.embedspark.io.CheckpointBundle.verify("model = " + dir, files);
+    return new BundleFiles(contentId(files), files);
   }
 
   /**
@@ -79,14 +95,35 @@ public record BundleFiles(String id, Map<String, byte[]> files) implements Seria
     }
   }
 
-  /** Writes the files into {@code root/<id>} unless already there, and returns that directory. */
+  /** The SHA-256 of the bundle's manifest.json, which fixes every file's checksum. */
+  public String manifestSha256() {
+    return DigestUtils.sha256Hex(files.get(io.embedspark.io.CheckpointBundle.MANIFEST));
+  }
+
+  /**
+   * The executor-side cache of bundles: {@code <java.io.tmpdir>/embedspark-bundles-<user>},
+   * readable by its owner only.
+   */
+  public static Path cacheRoot() {
+    String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_");
+    return Path.of(System.getProperty("java.io.tmpdir"), "embedspark-bundles-" + user);
+  }
+
+  /**
+   * Writes the files into {@code root/<id>} unless an identical copy is already there, and
+   * returns that directory. A copy that differs in any byte (edited, cut, or planted) is
+   * replaced; a root that is not a private directory of this user is refused.
+   */
   public Path materialise(Path root) {
     Path dir = root.resolve(id);
-    if (Files.isDirectory(dir)) {
-      return dir;
-    }
     try {
-      Files.createDirectories(root);
+      privateDirectory(root);
+      if (Files.isDirectory(dir)) {
+        if (sameFiles(dir)) {
+          return dir;
+        }
+        io.embedspark.io.AtomicDirectory.deleteRecursively(dir);
+      }
       Path tmp = Files.createTempDirectory(root, "." + id + ".tmp");
       for (Map.Entry<String, byte[]> e : files.entrySet()) {
         Files.write(tmp.resolve(e.getKey()), e.getValue());
@@ -99,6 +136,55 @@ public record BundleFiles(String id, Map<String, byte[]> files) implements Seria
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("could not materialise bundle " + id + " in " + root, e);
+    }
+  }
+
+  private boolean sameFiles(Path dir) throws IOException {
+    try (Stream<Path> list = Files.list(dir)) {
+      if (list.count() != files.size()) {
+        return false;
+      }
+    }
+    for (Map.Entry<String, byte[]> e : files.entrySet()) {
+      Path f = dir.resolve(e.getKey());
+      if (!Files.isRegularFile(f) || Files.size(f) != e.getValue().length
+          || !java.util.Arrays.equals(Files.readAllBytes(f), e.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Creates {@code root} as rwx------, or checks that an existing one is ours and private. */
+  private static void privateDirectory(Path root) throws IOException {
+    boolean posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
+    if (!Files.exists(root)) {
+      Files.createDirectories(root.getParent());
+      try {
+        if (posix) {
+          Files.createDirectory(root, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } else {
+          Files.createDirectory(root);
+        }
+      } catch (java.nio.file.FileAlreadyExistsException raced) {
+        // Another task made it first: checked below like any existing root.
+      }
+    }
+    if (!Files.isDirectory(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException(root + " is not a directory");
+    }
+    if (posix) {
+      String owner = Files.getOwner(root, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName();
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+          Files.getPosixFilePermissions(root, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (!owner.equals(System.getProperty("user.name"))
+          || perms.stream().anyMatch(p -> p.name().startsWith("GROUP")
+              || p.name().startsWith("OTHERS"))) {
+        throw new IOException("the bundle cache " + root + " must be a directory of "
+            + System.getProperty("user.name") + " only (rwx------); it is owned by " + owner
+            + " with " + java.nio.file.attribute.PosixFilePermissions.toString(perms));
+      }
     }
   }
 }

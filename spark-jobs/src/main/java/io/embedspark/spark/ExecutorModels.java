@@ -5,7 +5,6 @@ import io.embedspark.embed.InferenceEngine;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.model.EmbeddingModel;
 import io.embedspark.model.NativeThreads;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.TaskContext;
@@ -34,8 +33,8 @@ public final class ExecutorModels {
       NativeThreads.configure(task.cpus());
     }
     return MODELS.computeIfAbsent(files.id(), id -> {
-      Path root = Path.of(System.getProperty("java.io.tmpdir"), "embedspark-bundles");
-      return CheckpointBundle.read(files.materialise(root)).toModel(DataType.FLOAT);
+      return CheckpointBundle.read(files.materialise(BundleFiles.cacheRoot()))
+          .toModel(DataType.FLOAT);
     });
   }
 

@@ -64,7 +64,7 @@ public final class TfBertImporter {
     EncoderConfig config = inferConfig(tensors, options, origin);
     ModelParameters params = ModelParameters.of(
         options.projection().complete(tensors, config, options.seed()), config,
-        origin.toString());
+        origin.toString()).requireFinite(origin.toString());
     List<String> vocabulary = HuggingFaceImporter.readVocab(vocab);
     String tokenizer = TokenizerJson.wordPiece(vocabulary, lowercase(dir));
     Provenance provenance = Provenance.now("import:tensorflow:" + origin.toAbsolutePath(),

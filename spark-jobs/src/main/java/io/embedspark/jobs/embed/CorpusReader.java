@@ -34,6 +34,7 @@ final class CorpusReader {
   private CorpusReader() {}
 
   static Dataset<Row> read(SparkSession spark, EmbedConfig.Input input) {
+    requireData(spark, input.path());
     Dataset<Row> raw = input.format().equals("parquet") ? spark.read().parquet(input.path())
         : spark.read().schema(jsonSchema(input)).option("mode", "PERMISSIVE")
             .option("columnNameOfCorruptRecord", CORRUPT_COLUMN).json(input.path());
@@ -60,6 +61,40 @@ final class CorpusReader {
     // Row numbers are given before the shuffle and placement hashes them, so a row keeps its
     // number on every pass over the input (exactly-once counts, first-occurrence duplicates).
     return Partitions.atLeastCores(spark, rows, col(COLUMNS.get(ROW)));
+  }
+
+  /**
+   * Fails, naming the path, when it does not exist or holds no data file (Spark would fail later
+   * with a schema-inference trace, or read nothing).
+   */
+  private static void requireData(SparkSession spark, String path) {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+    try {
+      org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark.sparkContext()
+          .hadoopConfiguration());
+      if (!fs.exists(p)) {
+        throw new InvalidInputException("input.path = " + path + " does not exist");
+      }
+      if (fs.getFileStatus(p).isFile()) {
+        if (fs.getFileStatus(p).getLen() == 0) {
+          throw new InvalidInputException("input.path = " + path + " is an empty file");
+        }
+        return;
+      }
+      org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files =
+          fs.listFiles(p, true);
+      while (files.hasNext()) {
+        org.apache.hadoop.fs.LocatedFileStatus f = files.next();
+        String name = f.getPath().getName();
+        if (f.getLen() > 0 && !name.startsWith(".") && !name.startsWith("_")) {
+          return;
+        }
+      }
+      throw new InvalidInputException("input.path = " + path + " holds no data files (only "
+          + "empty, hidden or '_' files, or none)");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot list input.path = " + path, e);
+    }
   }
 
   /** JSON is read with a fixed schema: no inference pass, and any JSON value fits a string. */

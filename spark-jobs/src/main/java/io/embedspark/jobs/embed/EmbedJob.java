@@ -56,6 +56,11 @@ public final class EmbedJob {
       dirs.checkSeparate(out[0], out[1], config.input().path(), "input.path");
       dirs.checkSeparate(out[0], out[1], config.model(), "model");
       dirs.checkWritable(out[0], overwrite, out[1]);
+      int swept = dirs.sweepLeftovers(out[0]);
+      if (swept > 0) {
+        progress.accept("embed: removed " + swept + " staging director" + (swept == 1 ? "y" : "ies")
+            + " a killed run left beside " + out[0]);
+      }
     }
     BundleFiles files = BundleFiles.of(config.model(), hadoop);
     BundleConfig model = files.config();
@@ -212,7 +217,7 @@ public final class EmbedJob {
       Map<String, String> m = new java.util.LinkedHashMap<>();
       m.put("embedspark.format", "embeddings/1");
       m.put("embedspark.model", config.model());
-      m.put("embedspark.model.manifest_sha256", files.id());
+      m.put("embedspark.model.manifest_sha256", files.manifestSha256());
       m.put("embedspark.model.output_dim", Integer.toString(model.model().outputDim()));
       m.put("embedspark.model.max_sequence_length", Integer.toString(model.maxSequenceLength()));
       m.put("embedspark.dims", java.util.Arrays.stream(dims).mapToObj(Integer::toString)

@@ -98,6 +98,36 @@ final class OutputDirectories {
     return false;
   }
 
+  /**
+   * Deletes what killed runs left beside {@code target}: {@code .<name>.staging-*} and
+   * {@code .<name>.replaced-*} directories, which only this class creates (a glob such as
+   * {@code out/**}{@code /*.parquet} would otherwise find their cut files).
+   *
+   * @return how many were deleted
+   */
+  int sweepLeftovers(String target) {
+    Path p = new Path(target);
+    String prefix = "." + p.getName() + ".";
+    int swept = 0;
+    try {
+      FileSystem fs = p.getFileSystem(conf);
+      if (p.getParent() == null || !fs.exists(p.getParent())) {
+        return 0;
+      }
+      for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(p.getParent())) {
+        String name = s.getPath().getName();
+        if (s.isDirectory() && (name.startsWith(prefix + "staging-")
+            || name.startsWith(prefix + "replaced-"))) {
+          fs.delete(s.getPath(), true);
+          swept++;
+        }
+      }
+      return swept;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list beside " + target, e);
+    }
+  }
+
   /** A fresh staging directory path beside {@code target} (not created). */
   String staging(String target) {
     Path p = new Path(target);

@@ -150,8 +150,11 @@ public record EvalConfig(String model, String name, String output, String work, 
         p.add(key + " is empty");
         continue;
       }
-      if (t.name() == null || !t.name().matches("[A-Za-z0-9_.-]+")) {
-        p.add(key + ".name = '" + t.name() + "' must be letters, digits, '-', '_' or '.'");
+      if (t.name() == null || !t.name().matches("[A-Za-z0-9_][A-Za-z0-9_.-]*")) {
+        // Task names become directory names under the work directory: no '.', '..' or
+        // hidden names, so every path built from one stays under its root.
+        p.add(key + ".name = '" + t.name() + "' must be letters, digits, '-', '_' or '.', "
+            + "starting with a letter, digit or '_'");
       } else if (!names.add(t.name())) {
         p.add(key + ".name = '" + t.name() + "' is used by another task");
       }

@@ -124,7 +124,7 @@ public final class EvalJob {
     }
     details.put("seconds", (System.nanoTime() - t0) / 1e9);
     if (files != null) {
-      details.put("model_sha256", files.id());
+      details.put("model_sha256", files.manifestSha256());
     }
     return new EvalReport(config.modelName(), Arrays.stream(dims).boxed().toList(), types, main,
         metrics, bm25.isEmpty() ? Map.of() : Map.of("bm25", bm25), details);

@@ -112,8 +112,8 @@ public final class TrainJob {
         && uri.getScheme().length() > 1) {
       // A bundle on a Hadoop file system, e.g. the pre-finetune stage's remote run directory.
       Path local = io.embedspark.spark.BundleFiles.of(config.model(),
-          spark.sparkContext().hadoopConfiguration()).materialise(Path.of(
-              System.getProperty("java.io.tmpdir"), "embedspark-bundles"));
+          spark.sparkContext().hadoopConfiguration()).materialise(
+          io.embedspark.spark.BundleFiles.cacheRoot());
       return CheckpointBundle.read(local);
     }
     if (!PresetModels.isPreset(config.model())) {

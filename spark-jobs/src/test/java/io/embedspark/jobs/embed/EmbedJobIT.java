@@ -220,7 +220,7 @@ class EmbedJobIT {
       ParquetFiles.Contents c = ParquetFiles.read(part, "embedding_d16");
       files++;
       assertEquals("8,16", c.footer().get("embedspark.dims"));
-      assertEquals(BundleFiles.of(model).id(), c.footer().get("embedspark.model.manifest_sha256"));
+      assertEquals(BundleFiles.of(model).manifestSha256(), c.footer().get("embedspark.model.manifest_sha256"));
       assertEquals(PromptTemplate.DOCUMENT.template(), c.footer().get("embedspark.prompt"));
       assertEquals("truncate", c.footer().get("embedspark.too_long"));
       assertEquals("nd4j", c.footer().get("embedspark.engine"));
@@ -417,6 +417,36 @@ class EmbedJobIT {
     assertTrue(message.contains("embeds the row with id '") && message.contains("non-finite"),
         message);
     assertFalse(Files.exists(root.resolve("out/nan")), "nothing published");
+  }
+
+  @Test
+  void whatAKilledRunLeftBesideTheOutputIsSweptAndForeignFilesAreKept() throws IOException {
+    Path leftover = root.resolve("out/.swept.staging-killed");
+    Files.createDirectories(leftover);
+    Files.write(leftover.resolve("part-r-00000.snappy.parquet"), new byte[] {'P', 'A', 'R'});
+    Path lookalike = root.resolve("out/.sweptother.staging-x");
+    Files.createDirectories(lookalike);
+    new EmbedJob(spark, config("out/swept", "error"), line -> { }).run();
+    assertFalse(Files.exists(leftover), "the killed run's staging directory is gone");
+    assertTrue(Files.exists(lookalike), "another output's directory is not touched");
+  }
+
+  @Test
+  void anEmptyInputIsNamedBeforeSparkReadsIt() throws IOException {
+    Path emptyDir = root.resolve("in-empty");
+    Files.createDirectories(emptyDir);
+    Path emptyFile = root.resolve("in-empty-file.jsonl");
+    Files.writeString(emptyFile, "");
+    for (Path p : List.of(emptyDir, emptyFile)) {
+      EmbedConfig c = config("out/empty", "error");
+      for (String format : List.of("parquet", "jsonl")) {
+        EmbedConfig empty = new EmbedConfig(c.model(), new EmbedConfig.Input(p.toString(), format,
+            "id", "text", ""), c.prompt(), c.output(), c.batching(), c.limits());
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+            () -> new EmbedJob(spark, empty, line -> { }).run());
+        assertTrue(e.getMessage().startsWith("input.path = " + p), e.getMessage());
+      }
+    }
   }
 
   @Test

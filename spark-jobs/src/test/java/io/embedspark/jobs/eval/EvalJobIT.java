@@ -219,6 +219,15 @@ class EvalJobIT {
     assertTrue(e.getMessage().contains("retrieval.ks contains 20"), e.getMessage());
     assertTrue(e.getMessage().contains("tasks[0].fields.text is not a field of a bitext task"),
         e.getMessage());
+    for (String escaping : List.of("..", ".", ".hidden")) {
+      e = assertThrows(InvalidInputException.class, () -> new EvalConfig("m", null, null, null,
+          null, null, null, null, List.of(task(escaping, "bitext", Path.of("b"), null, null)),
+          null));
+      assertTrue(e.getMessage().contains("tasks[0].name = '" + escaping + "' must be"),
+          e.getMessage());
+    }
+    new EvalConfig("m", null, null, null, null, null, null, null,
+        List.of(task("debian.v1", "bitext", Path.of("b"), null, null)), null);
   }
 
   private static List<RetrievalMetrics.Hit> exhaustive(float[] q, Map<String, float[]> docs,
