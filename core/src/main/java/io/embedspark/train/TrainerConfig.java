@@ -44,6 +44,28 @@ public record TrainerConfig(int steps, int globalBatchSize, int chunkSize, doubl
     if (warmupSteps < 0 || warmupSteps > steps) {
       p.add("train.warmup_steps = " + warmupSteps + " must be in 0.." + steps);
     }
+    if (!(learningRate > 0 && Double.isFinite(learningRate))) {
+      p.add("train.learning_rate = " + learningRate + " must be positive");
+    }
+    if (!(finalLearningRateFraction >= 0 && finalLearningRateFraction <= 1)) {
+      p.add("train.final_learning_rate_fraction = " + finalLearningRateFraction
+          + " must be in [0, 1]");
+    }
+    if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) {
+      p.add("train.weight_decay = " + weightDecay + " must be 0 or positive");
+    }
+    if (!(maxGradNorm >= 0 && Double.isFinite(maxGradNorm))) {
+      p.add("train.max_grad_norm = " + maxGradNorm + " must be 0 (no clipping) or positive");
+    }
+    if (!(temperature > 0 && Double.isFinite(temperature))) {
+      p.add("train.temperature = " + temperature + " must be positive");
+    }
+    for (int i = 0; i < matryoshkaWeights.size(); i++) {
+      Double w = matryoshkaWeights.get(i);
+      if (w == null || !(w >= 0 && Double.isFinite(w))) {
+        p.add("train.matryoshka_weights[" + i + "] = " + w + " must be 0 or positive");
+      }
+    }
     if (!p.isEmpty()) {
       throw new InvalidInputException(String.join("; ", p));
     }

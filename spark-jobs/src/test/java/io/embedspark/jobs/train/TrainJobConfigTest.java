@@ -41,4 +41,20 @@ class TrainJobConfigTest {
       assertTrue(e.getMessage().contains(key), key + " in " + e.getMessage());
     }
   }
+
+  @Test
+  void optimiserValuesThatCannotTrainAreRefusedAllAtOnceBeforeAnyData() {
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
+        "model: tiny\ndatasets: [{path: never-read.parquet}]\ntrain: {temperature: 0, "
+            + "max_grad_norm: -1, learning_rate: 0, weight_decay: -0.1, "
+            + "final_learning_rate_fraction: 2}\n", "t.yaml", List.of(),
+        TrainJobConfig.class));
+    for (String key : List.of("train.temperature = 0.0 must be positive",
+        "train.max_grad_norm = -1.0", "train.learning_rate = 0.0", "train.weight_decay = -0.1",
+        "train.final_learning_rate_fraction = 2.0")) {
+      assertTrue(e.getMessage().contains(key), key + " in " + e.getMessage());
+    }
+    YamlConfig.parse("model: tiny\ndatasets: [{path: never-read.parquet}]\ntrain: "
+        + "{max_grad_norm: 0}\n", "t.yaml", List.of(), TrainJobConfig.class);
+  }
 }
