@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -97,8 +98,9 @@ public final class ContrastiveTrainer {
    */
   public Result train(CheckpointBundle start, BatchSource batches, long stopAfter) {
     AdamW adam = optimizer(config);
+    Map<String, String> run = RunIdentity.of(config, batches, null, null);
     TrainingCheckpoint.Start begin = TrainingCheckpoint.resume(runDir, start, adam, dtype,
-        progress);
+        progress, run);
     CheckpointBundle model = begin.model();
     long done = begin.done();
     TrainableEncoder graph = BackpropEngine.MANUAL.create(model.config().model(), dtype,
@@ -112,7 +114,7 @@ public final class ContrastiveTrainer {
         measured.add(loop.step(step));
         if (step % config.checkpointEvery() == 0 || step == config.steps() || step == stopAfter) {
           model = loop.snapshot(step, batches.size());
-          checkpointWritten.accept(TrainingCheckpoint.write(runDir, step, model, adam));
+          checkpointWritten.accept(TrainingCheckpoint.write(runDir, step, model, adam, run));
         }
       }
     }

@@ -34,8 +34,13 @@ public final class TrainingCheckpoint {
 
   private TrainingCheckpoint() {}
 
-  /** What {@code state.json} records. */
-  public record State(long step, String optimizerSha256) {}
+  /**
+   * What {@code state.json} records.
+   *
+   * @param run the run's identity ({@link RunIdentity}); null in checkpoints written before it
+   *     was recorded
+   */
+  public record State(long step, String optimizerSha256, Map<String, String> run) {}
 
   /** A checkpoint read back. */
   public record Loaded(long step, CheckpointBundle bundle, Map<String, INDArray> firstMoments,
@@ -50,12 +55,14 @@ public final class TrainingCheckpoint {
    * {@code start}.
    */
   public static Start resume(Path runDir, CheckpointBundle start, AdamW optimizer,
-      DataType dtype, java.util.function.Consumer<String> progress) {
+      DataType dtype, java.util.function.Consumer<String> progress, Map<String, String> run) {
     Optional<Path> latest = latest(runDir);
     if (latest.isEmpty()) {
       new MetricsLog(runDir).truncateAfter(0);
       return new Start(start, 0);
     }
+    RunIdentity.check(latest.get(), JsonFiles.read(latest.get().resolve(STATE), State.class)
+        .run(), run);
     Loaded c = read(latest.get(), dtype);
     optimizer.restore(c.step(), c.firstMoments(), c.secondMoments());
     progress.accept("resuming from " + latest.get() + " at step " + c.step());
@@ -63,8 +70,13 @@ public final class TrainingCheckpoint {
     return new Start(c.bundle(), c.step());
   }
 
-  /** Writes the checkpoint of {@code step} under {@code runDir}. */
-  public static Path write(Path runDir, long step, CheckpointBundle bundle, AdamW optimizer) {
+  /**
+   * Writes the checkpoint of {@code step} under {@code runDir}.
+   *
+   * @param run the run's identity, recorded so a resume with other settings is refused
+   */
+  public static Path write(Path runDir, long step, CheckpointBundle bundle, AdamW optimizer,
+      Map<String, String> run) {
     Path target = runDir.resolve(String.format("step-%08d", step)).toAbsolutePath();
     try {
       Files.createDirectories(runDir);
@@ -76,7 +88,7 @@ public final class TrainingCheckpoint {
         optimizer.secondMoments().forEach((k, v) -> moments.put("v." + k, tensor(v)));
         SafetensorsWriter.write(dir.resolve(OPTIMIZER), moments, Map.of());
         JsonFiles.write(dir.resolve(STATE),
-            new State(step, Checksums.sha256(dir.resolve(OPTIMIZER))));
+            new State(step, Checksums.sha256(dir.resolve(OPTIMIZER)), run));
       });
       AtomicDirectory.replace(tmp, target);
       return target;

@@ -8,6 +8,7 @@ import io.embedspark.data.JsonlTexts;
 import io.embedspark.data.TaskPrompts;
 import io.embedspark.data.TrainingData;
 import io.embedspark.data.TrainingExample;
+import io.embedspark.error.InvalidInputException;
 import io.embedspark.io.AtomicDirectory;
 import io.embedspark.io.BundleConfig;
 import io.embedspark.io.CheckpointBundle;
@@ -84,6 +85,23 @@ class ContrastiveTrainerTest {
     assertEquals(6, metrics.size(), "one metrics line per step, none duplicated: " + metrics);
     assertTrue(log.stream().anyMatch(l -> l.startsWith("step 6/6 loss")), "progress lines");
     assertTrue(log.stream().anyMatch(l -> l.contains("resuming from")), "says it resumes");
+  }
+
+  @Test
+  void aRunDirectoryIsNotResumedWithOtherSettingsOrData(@TempDir Path tmp) {
+    TrainerConfig c = config(6, 2e-3);
+    trainer(c, tmp, new ArrayList<>()).train(start, data, 3);
+    InvalidInputException rate = assertThrows(InvalidInputException.class,
+        () -> trainer(config(6, 4e-3), tmp, new ArrayList<>()).train(start, data, 6));
+    assertTrue(rate.getMessage().contains("train.learning_rate: 0.002 -> 0.004")
+        && rate.getMessage().contains("choose a new run_dir"), rate.getMessage());
+    InvalidInputException rows = assertThrows(InvalidInputException.class,
+        () -> trainer(c, tmp, new ArrayList<>()).train(start, data.subList(0, 16), 6));
+    assertTrue(rows.getMessage().contains("data (rows and first batch): " + data.size()
+        + " rows"), rows.getMessage());
+    assertEquals(List.of(4L, 5L, 6L), trainer(c, tmp, new ArrayList<>()).train(start, data, 6)
+        .steps().stream().map(StepMetrics::step).toList(),
+        "negative control: the same settings resume");
   }
 
   @Test

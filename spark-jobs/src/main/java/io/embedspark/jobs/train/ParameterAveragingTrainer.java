@@ -17,6 +17,7 @@ import io.embedspark.optim.GradientClipping;
 import io.embedspark.optim.LearningRateSchedule;
 import io.embedspark.tokenize.TextTokenizer;
 import io.embedspark.train.BatchSource;
+import io.embedspark.train.RunIdentity;
 import io.embedspark.train.ContrastiveBatcher;
 import io.embedspark.train.ContrastiveTrainer;
 import io.embedspark.train.MetricsLog;
@@ -102,8 +103,10 @@ public final class ParameterAveragingTrainer {
   public ContrastiveTrainer.Result train(CheckpointBundle start, BatchSource batches,
       long stopAfter) {
     AdamW adam = ContrastiveTrainer.optimizer(config);
+    java.util.Map<String, String> run = RunIdentity.of(config, batches,
+        "distributed.averaging_steps", Integer.toString(localSteps));
     TrainingCheckpoint.Start begin = TrainingCheckpoint.resume(runDir, start, adam, dtype,
-        progress);
+        progress, run);
     CheckpointBundle model = begin.model();
     long done = begin.done();
     MetricsLog metrics = new MetricsLog(runDir);
@@ -160,7 +163,7 @@ public final class ParameterAveragingTrainer {
         measured.add(m);
         if (done % config.checkpointEvery() < k || done == config.steps() || done == end) {
           model = snapshot(start, driver, done, batches.size());
-          checkpointWritten.accept(TrainingCheckpoint.write(runDir, done, model, adam));
+          checkpointWritten.accept(TrainingCheckpoint.write(runDir, done, model, adam, run));
         }
       }
     }
