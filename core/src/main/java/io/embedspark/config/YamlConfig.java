@@ -60,30 +60,87 @@ public final class YamlConfig {
     if (!root.isObject()) {
       throw new InvalidInputException(source + " must be a mapping of keys to values");
     }
+    java.util.Map<String, String> overridden = new java.util.LinkedHashMap<>();
     for (String override : overrides) {
-      apply((ObjectNode) root, override);
+      overridden.put(apply((ObjectNode) root, override), override);
+    }
+    List<String> unknown = new java.util.ArrayList<>();
+    unknownKeys(root, type, "", unknown);
+    if (!unknown.isEmpty()) {
+      throw new InvalidInputException(unknown.stream()
+          .map(u -> blame(u.substring(0, u.indexOf('\t')), source, overridden) + ": "
+              + u.substring(u.indexOf('\t') + 1))
+          .collect(Collectors.joining("; ")));
     }
     try {
       return YAML.treeToValue(root, type);
     } catch (UnrecognizedPropertyException e) {
       String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
           .map(Object::toString).sorted().collect(Collectors.joining(", "));
-      throw new InvalidInputException(source + ": unknown key '" + path(e) + "'"
-          + (known.isEmpty() ? "" : " (allowed here: " + known + ")"), e);
+      throw new InvalidInputException(blame(path(e), source, overridden) + ": unknown key '"
+          + path(e) + "'" + (known.isEmpty() ? "" : " (allowed here: " + known + ")"), e);
     } catch (JsonMappingException e) {
       Throwable cause = e.getCause() instanceof InvalidInputException ? e.getCause() : e;
       if (cause instanceof InvalidInputException invalid) {
         throw new InvalidInputException(source + ": " + invalid.getMessage(), invalid);
       }
-      throw new InvalidInputException(source + ": bad value for '" + path(e) + "': "
-          + e.getOriginalMessage(), e);
+      throw new InvalidInputException(blame(path(e), source, overridden) + ": bad value for '"
+          + path(e) + "': " + e.getOriginalMessage(), e);
     } catch (JsonProcessingException e) {
       throw new InvalidInputException(source + ": " + e.getOriginalMessage(), e);
     }
   }
 
-  /** Sets {@code a.b.c=value} in the tree, creating mappings on the way. */
-  private static void apply(ObjectNode root, String override) {
+  /** Who set a dotted key: the override that set it or one of its parents, else the file. */
+  private static String blame(String key, String source, java.util.Map<String, String> overridden) {
+    for (java.util.Map.Entry<String, String> o : overridden.entrySet()) {
+      if (key.equals(o.getKey()) || key.startsWith(o.getKey() + ".")
+          || key.startsWith(o.getKey() + "[")) {
+        return "--set " + o.getValue();
+      }
+    }
+    return source;
+  }
+
+  /**
+   * Every key of {@code node} that {@code type} (a record, nested records and lists of them) has
+   * no component for, as {@code "dotted.key\tmessage"}, so all are reported at once.
+   */
+  private static void unknownKeys(JsonNode node, java.lang.reflect.Type type, String prefix,
+      List<String> out) {
+    Class<?> raw = type instanceof Class<?> c ? c
+        : type instanceof java.lang.reflect.ParameterizedType p ? (Class<?>) p.getRawType() : null;
+    if (raw == null || node == null) {
+      return;
+    }
+    if (List.class.isAssignableFrom(raw) && node.isArray()
+        && type instanceof java.lang.reflect.ParameterizedType p) {
+      for (int i = 0; i < node.size(); i++) {
+        unknownKeys(node.get(i), p.getActualTypeArguments()[0], prefix + "[" + i + "]", out);
+      }
+      return;
+    }
+    if (!raw.isRecord() || !node.isObject()) {
+      return;
+    }
+    java.util.Map<String, java.lang.reflect.Type> components = new java.util.TreeMap<>();
+    for (java.lang.reflect.RecordComponent c : raw.getRecordComponents()) {
+      components.put(PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName()),
+          c.getGenericType());
+    }
+    node.fieldNames().forEachRemaining(name -> {
+      String key = prefix.isEmpty() ? name : prefix + "." + name;
+      if (!components.containsKey(name)) {
+        out.add(key + "\tunknown key '" + key + "' (allowed here: "
+            + String.join(", ", components.keySet()) + ")");
+      } else {
+        unknownKeys(node.get(name), components.get(name), key, out);
+      }
+    });
+  }
+
+  /** Sets {@code a.b.c=value} in the tree, creating mappings on the way; returns the key. */
+  private static String apply(ObjectNode root, String override) {
     int eq = override.indexOf('=');
     if (eq <= 0) {
       throw new InvalidInputException("override '" + override + "' must look like key=value");
@@ -105,6 +162,7 @@ public final class YamlConfig {
     }
     node.set(keys[keys.length - 1], value == null || value.isMissingNode()
         ? JsonNodeFactory.instance.nullNode() : value);
+    return override.substring(0, eq).trim();
   }
 
   private static String path(JsonMappingException e) {

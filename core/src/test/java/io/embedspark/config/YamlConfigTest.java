@@ -50,6 +50,23 @@ class YamlConfigTest {
   }
 
   @Test
+  void everyUnknownKeyIsReportedAtOnceAndOverridesAreBlamedForTheirOwn() {
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
+        "nmae: x\ninner:\n  token_budgt: 5\n  dimz: [1]\n", "conf/t.yaml",
+        List.of("inner.windw=3"), Outer.class));
+    for (String part : List.of("conf/t.yaml: unknown key 'nmae'",
+        "conf/t.yaml: unknown key 'inner.token_budgt'", "conf/t.yaml: unknown key 'inner.dimz'",
+        "--set inner.windw=3: unknown key 'inner.windw'")) {
+      assertTrue(e.getMessage().contains(part), part + " in " + e.getMessage());
+    }
+    InvalidInputException type = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
+        "inner:\n  token_budget: 5\n", "conf/t.yaml", List.of("inner.token_budget=lots"),
+        Outer.class));
+    assertTrue(type.getMessage().startsWith("--set inner.token_budget=lots: bad value for "
+        + "'inner.token_budget'"), type.getMessage());
+  }
+
+  @Test
   void aValueOfTheWrongTypeIsNamed() {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
         "inner:\n  token_budget: lots\n", "t.yaml", List.of(), Outer.class));
