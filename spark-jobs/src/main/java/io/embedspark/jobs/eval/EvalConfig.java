@@ -1,5 +1,6 @@
 package io.embedspark.jobs.eval;
 
+import io.embedspark.embed.InferenceEngine;
 import io.embedspark.data.PromptTemplate;
 import io.embedspark.error.InvalidInputException;
 import java.util.ArrayList;
@@ -27,10 +28,24 @@ import java.util.Set;
  * @param tasks the suite
  * @param driverFitRows the largest train sample of a distributed classification task fitted on
  *     the driver; larger samples are fitted over the executors
+ * @param engine the inference engine that embeds texts: {@code nd4j} (default) or
+ *     {@code onnxruntime} ({@link InferenceEngine})
  */
 public record EvalConfig(String model, String name, String output, String work, List<Integer> dims,
     Long seed, Retrieval retrieval, Map<String, String> compare, List<Task> tasks,
-    Long driverFitRows) {
+    Long driverFitRows, String engine) {
+
+  /** With the default engine. */
+  public EvalConfig(String model, String name, String output, String work, List<Integer> dims,
+      Long seed, Retrieval retrieval, Map<String, String> compare, List<Task> tasks,
+      Long driverFitRows) {
+    this(model, name, output, work, dims, seed, retrieval, compare, tasks, driverFitRows, null);
+  }
+
+  /** The inference engine. */
+  public InferenceEngine inferenceEngine() {
+    return InferenceEngine.valueOf(engine.toUpperCase(Locale.ROOT));
+  }
 
   /**
    * @param topK documents retrieved per query (the deepest cutoff that can be scored)
@@ -122,6 +137,11 @@ public record EvalConfig(String model, String name, String output, String work, 
     tasks = tasks == null ? List.of() : List.copyOf(tasks);
     driverFitRows = driverFitRows == null ? 100_000L : driverFitRows;
     List<String> p = new ArrayList<>();
+    try {
+      engine = InferenceEngine.parse("engine", engine).key();
+    } catch (InvalidInputException e) {
+      p.add(e.getMessage());
+    }
     if (driverFitRows < 0) {
       p.add("driver_fit_rows = " + driverFitRows + " must be at least 0");
     }

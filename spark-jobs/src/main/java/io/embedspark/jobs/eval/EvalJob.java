@@ -75,10 +75,10 @@ public final class EvalJob {
     Map<String, Object> details = new LinkedHashMap<>();
     try {
       TaskEvaluator evaluator = bundle == null ? null : new TaskEvaluator(
-          new SparkTextEmbedder(jsc, bundle), Arrays.stream(dims).boxed().toList(),
+          new SparkTextEmbedder(jsc, bundle, config.inferenceEngine()), Arrays.stream(dims).boxed().toList(),
           config.seed());
       LargeTaskEvaluation large = bundle == null ? null : new LargeTaskEvaluation(spark, bundle,
-          dims, config.seed(), config.driverFitRows(), progress);
+          dims, config.seed(), config.driverFitRows(), progress, config.inferenceEngine());
       for (EvalConfig.Task task : config.tasks()) {
         long s = System.nanoTime();
         progress.accept("eval: task " + task.name() + " (" + task.type() + ")");

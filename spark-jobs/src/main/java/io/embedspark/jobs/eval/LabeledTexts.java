@@ -1,5 +1,6 @@
 package io.embedspark.jobs.eval;
 
+import io.embedspark.embed.InferenceEngine;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.input_file_name;
 
@@ -63,8 +64,8 @@ final class LabeledTexts {
 
   /** Embeds the texts on the executors at full dimension, keeping each row's label. */
   static JavaRDD<Vector> embed(JavaRDD<Text> rows, Broadcast<BundleFiles> bundle,
-      PromptTemplate prompt) {
-    return rows.mapPartitions(new EmbedPartition(bundle, prompt));
+      PromptTemplate prompt, InferenceEngine engine) {
+    return rows.mapPartitions(new EmbedPartition(bundle, prompt, engine));
   }
 
   private static String abbreviate(String s) {
@@ -73,15 +74,17 @@ final class LabeledTexts {
   }
 
   /** Embeds a partition's texts in chunks, in order. */
-  private record EmbedPartition(Broadcast<BundleFiles> bundle, PromptTemplate prompt)
+  private record EmbedPartition(Broadcast<BundleFiles> bundle, PromptTemplate prompt,
+      InferenceEngine engine)
       implements FlatMapFunction<Iterator<Text>, Vector> {
     @Override
     public Iterator<Vector> call(Iterator<Text> rows) {
       if (!rows.hasNext()) {
         return List.<Vector>of().iterator();
       }
-      BucketedEmbedder embedder = new BucketedEmbedder(ExecutorModels.get(bundle.value()),
-          16_384, 256);
+      BucketedEmbedder embedder = new BucketedEmbedder(
+          ExecutorModels.get(bundle.value()).tokenizer(),
+          ExecutorModels.encoder(bundle.value(), engine), 16_384, 256);
       return new Iterator<>() {
         private final List<Vector> chunk = new ArrayList<>();
         private int next;

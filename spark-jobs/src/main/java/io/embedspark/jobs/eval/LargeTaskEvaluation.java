@@ -1,5 +1,6 @@
 package io.embedspark.jobs.eval;
 
+import io.embedspark.embed.InferenceEngine;
 import io.embedspark.data.PromptTemplate;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.eval.ClassificationMetrics;
@@ -52,8 +53,11 @@ final class LargeTaskEvaluation {
   /**
    * @param driverRows the largest classification sample fitted on the driver
    */
+  private final InferenceEngine engine;
+
   LargeTaskEvaluation(SparkSession spark, Broadcast<BundleFiles> bundle, int[] dims, long seed,
-      long driverRows, Consumer<String> progress) {
+      long driverRows, Consumer<String> progress, InferenceEngine engine) {
+    this.engine = engine;
     this.spark = spark;
     this.bundle = bundle;
     this.dims = dims.clone();
@@ -162,7 +166,7 @@ final class LargeTaskEvaluation {
   private JavaRDD<LabeledTexts.Vector> embedded(EvalConfig.Task task, String path,
       PromptTemplate prompt) {
     return LabeledTexts.embed(LabeledTexts.read(spark, path, task.field("text"),
-        task.field("label")), bundle, prompt).persist(StorageLevel.MEMORY_AND_DISK());
+        task.field("label")), bundle, prompt, engine).persist(StorageLevel.MEMORY_AND_DISK());
   }
 
   /** Label to id, in sorted label order. */

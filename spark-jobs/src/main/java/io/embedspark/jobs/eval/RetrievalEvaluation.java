@@ -130,7 +130,7 @@ final class RetrievalEvaluation {
   private void embed(EmbedConfig.Input input, String prompt, String output, int[] dims) {
     EmbedConfig c = new EmbedConfig(config.model(), input, prompt,
         new EmbedConfig.Output(output, null, "overwrite", Arrays.stream(dims).boxed().toList(),
-            false, false), null, null);
+            false, false), null, null, config.engine());
     new EmbedJob(spark, c, progress).run();
   }
 

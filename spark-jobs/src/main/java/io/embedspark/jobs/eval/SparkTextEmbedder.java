@@ -1,5 +1,6 @@
 package io.embedspark.jobs.eval;
 
+import io.embedspark.embed.InferenceEngine;
 import io.embedspark.embed.BucketedEmbedder;
 import io.embedspark.eval.tasks.TextEmbedder;
 import io.embedspark.spark.BundleFiles;
@@ -19,10 +20,12 @@ import org.apache.spark.broadcast.Broadcast;
 final class SparkTextEmbedder implements TextEmbedder {
   private final JavaSparkContext jsc;
   private final Broadcast<BundleFiles> bundle;
+  private final InferenceEngine engine;
 
-  SparkTextEmbedder(JavaSparkContext jsc, Broadcast<BundleFiles> bundle) {
+  SparkTextEmbedder(JavaSparkContext jsc, Broadcast<BundleFiles> bundle, InferenceEngine engine) {
     this.jsc = jsc;
     this.bundle = bundle;
+    this.engine = engine;
   }
 
   @Override
@@ -33,13 +36,13 @@ final class SparkTextEmbedder implements TextEmbedder {
     // At least a slice per core, and about 2,000 texts per slice at most (task size).
     int slices = Math.max(Math.max(1, Math.min(jsc.defaultParallelism(),
         (texts.size() + 63) / 64)), (texts.size() + 1_999) / 2_000);
-    List<float[]> out = jsc.parallelize(texts, slices).mapPartitions(new EmbedPartition(bundle))
+    List<float[]> out = jsc.parallelize(texts, slices).mapPartitions(new EmbedPartition(bundle, engine))
         .collect();
     return out.toArray(new float[0][]);
   }
 
   /** Embeds one partition's texts, in order. */
-  private record EmbedPartition(Broadcast<BundleFiles> bundle)
+  private record EmbedPartition(Broadcast<BundleFiles> bundle, InferenceEngine engine)
       implements FlatMapFunction<Iterator<String>, float[]> {
     @Override
     public Iterator<float[]> call(Iterator<String> texts) {
@@ -48,8 +51,9 @@ final class SparkTextEmbedder implements TextEmbedder {
       if (list.isEmpty()) {
         return List.<float[]>of().iterator();
       }
-      BucketedEmbedder embedder = new BucketedEmbedder(ExecutorModels.get(bundle.value()),
-          16_384, 256);
+      BucketedEmbedder embedder = new BucketedEmbedder(
+          ExecutorModels.get(bundle.value()).tokenizer(),
+          ExecutorModels.encoder(bundle.value(), engine), 16_384, 256);
       return List.of(embedder.embed(list).embeddings()).iterator();
     }
   }

@@ -111,6 +111,25 @@ class EvalJobIT {
   }
 
   @Test
+  void theOnnxRuntimeEngineScoresTheSuiteAsNd4jDoes() {
+    EvalConfig c = suite(model.toString(), root.resolve("report-ort").toString(), null);
+    EvalConfig ort = new EvalConfig(c.model(), c.name(), c.output(), c.work(), c.dims(),
+        c.seed(), c.retrieval(), c.compare(), c.tasks(), c.driverFitRows(), "onnxruntime");
+    EvalReport r = new EvalJob(spark, ort, line -> { }).run();
+    assertEquals(report.metrics().keySet(), r.metrics().keySet());
+    double worst = 0;
+    double total = 0;
+    for (String k : report.metrics().keySet()) {
+      double d = Math.abs(report.metrics().get(k) - r.metrics().get(k));
+      worst = Math.max(worst, d);
+      total += d;
+    }
+    // Embeddings agree to 1e-6; only a near-tie in a ranking can move a metric at all.
+    assertTrue(worst <= 0.02 && total / report.metrics().size() < 1e-3,
+        "max |ort - nd4j| = " + worst + ", mean " + total / report.metrics().size());
+  }
+
+  @Test
   void bm25FromTheStreamedOnDiskIndexEqualsTheInMemoryIndex() {
     BeirTask task = BeirTask.read(SAMPLE.resolve("retrieval"), "test");
     Map<String, Double> inMemory = RetrievalMetrics.evaluate(Bm25Retriever.search(task, 20),

@@ -1,5 +1,6 @@
 package io.embedspark.jobs.eval;
 
+import io.embedspark.embed.InferenceEngine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -141,7 +142,7 @@ class LargeTasksIT {
     int[] dims = {8, 16};
     for (long driverRows : new long[] {0, Long.MAX_VALUE}) {
       LargeTaskEvaluation.Result r = new LargeTaskEvaluation(spark, bundle, dims, 42L,
-          driverRows, line -> { }).classification(spread);
+          driverRows, line -> { }, InferenceEngine.ND4J).classification(spread);
       for (int d : dims) {
         for (String m : List.of("accuracy", "f1")) {
           String key = ReportKeys.of("sections", m, d);
@@ -153,7 +154,8 @@ class LargeTasksIT {
     }
     // Negative control: undersampled to 4 rows per label, the numbers change.
     LargeTaskEvaluation.Result few = new LargeTaskEvaluation(spark, bundle, dims, 42L,
-        Long.MAX_VALUE, line -> { }).classification(classification("sections", 1, 4, true));
+        Long.MAX_VALUE, line -> { }, InferenceEngine.ND4J).classification(
+            classification("sections", 1, 4, true));
     assertNotEquals(driver.metrics().get(ReportKeys.of("sections", "accuracy", 16)),
         few.metrics().get(ReportKeys.of("sections", "accuracy", 16)));
   }
@@ -167,7 +169,7 @@ class LargeTasksIT {
     JavaPairRDD<Long, Tuple2<Integer, float[]>> rdd = JavaPairRDD.fromJavaRDD(
         jsc.parallelize(rows, 3));
     LargeTaskEvaluation large = new LargeTaskEvaluation(spark, null, new int[] {1}, 7L, 0,
-        line -> { });
+        line -> { }, InferenceEngine.ND4J);
     List<Tuple2<Integer, float[]>> a = large.sample(rdd, 0, 60).collect();
     List<Tuple2<Integer, float[]>> b = large.sample(rdd, 1, 60).collect();
     assertEquals(60, a.stream().filter(t -> t._1() == 0).count());
