@@ -43,6 +43,7 @@ public final class DemoJob {
   public record Summary(int parameters, double recallAt10, Map<String, Double> bitextF1) {}
 
   public static Summary run(Options o, SparkSession spark) {
+    log("inference engine for embedding and evaluation: %s", engine());
     CheckpointBundle start = prepareModel(o);
     EvalReport zeroShot = pretrained(o) && o.trainSteps() > 0 ? zeroShot(o, start, spark) : null;
     CheckpointBundle bundle = train(o, start, spark);
@@ -187,13 +188,23 @@ public final class DemoJob {
     Path out = o.workDir().resolve("embeddings");
     Map<String, float[]> docs = TextEmbedding.embedJsonl(spark, model.dir(), model.outputDim(),
         dir.resolve("corpus.jsonl").toString(), "_id", "text", "title", PromptTemplate.DOCUMENT,
-        out.resolve("corpus").toString());
+        out.resolve("corpus").toString(), engine());
     log("embedded the sample corpus with the embed job: %d documents in %s", docs.size(),
         out.resolve("corpus"));
     Map<String, float[]> queries = TextEmbedding.embedJsonl(spark, model.dir(),
         model.outputDim(), dir.resolve("queries.jsonl").toString(), "_id", "text", null,
-        PromptTemplate.SEARCH_QUERY, out.resolve("queries").toString());
+        PromptTemplate.SEARCH_QUERY, out.resolve("queries").toString(), engine());
     new SampleRetrieval(dir, docs, queries).printNeighbours(3);
+  }
+
+  /**
+   * The demo embeds and evaluates with ONNX Runtime when it is on the classpath (the launcher
+   * has it), else with ND4J; both give the same embeddings to 1e-5.
+   */
+  static String engine() {
+    return (io.embedspark.embed.InferenceEngine.onnxRuntimeOnClasspath()
+        ? io.embedspark.embed.InferenceEngine.ONNXRUNTIME
+        : io.embedspark.embed.InferenceEngine.ND4J).key();
   }
 
   static void log(String format, Object... args) {

@@ -53,14 +53,14 @@ final class DemoSuite {
     return new EvalConfig(model.toString(), null, work.resolve("eval").toString(), null, null,
         42L, null, compare, tasks(sample, new EvalConfig.Embeddings(
             embeddings.resolve("corpus").toString(), embeddings.resolve("queries").toString())),
-        null);
+        null, DemoJob.engine());
   }
 
   /** The same suite for the start model, embedding retrieval itself, into {@code <work>/eval-zero-shot}. */
   static EvalConfig zeroShotConfig(Path sample, Path model, Path work) {
     return new EvalConfig(model.toString(), DemoJob.ZERO_SHOT,
         work.resolve("eval-zero-shot").toString(), null, null, 42L, null, Map.of(),
-        tasks(sample, null), null);
+        tasks(sample, null), null, DemoJob.engine());
   }
 
   private static List<EvalConfig.Task> tasks(Path sample, EvalConfig.Embeddings retrieval) {

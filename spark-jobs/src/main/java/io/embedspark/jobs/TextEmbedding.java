@@ -22,16 +22,18 @@ final class TextEmbedding {
    * Embeds {@code idField}, {@code textField} and optionally {@code titleField} of a JSONL file
    * with the bundle in {@code modelDir}, writes Parquet to {@code output} (rejects beside it) and
    * returns id to embedding.
+   *
+   * @param engine the inference engine ({@code nd4j} or {@code onnxruntime})
    */
   static Map<String, float[]> embedJsonl(SparkSession spark, Path modelDir, int outputDim,
       String input, String idField, String textField, String titleField, PromptTemplate prompt,
-      String output) {
+      String output, String engine) {
     EmbedConfig config = new EmbedConfig(modelDir.toString(),
         new EmbedConfig.Input(input, "jsonl", idField, textField,
             titleField == null ? "" : titleField),
         prompt.template(),
         new EmbedConfig.Output(output, null, "overwrite", List.of(), false, false),
-        null, null);
+        null, null, engine);
     new EmbedJob(spark, config, line -> { }).run();
     Map<String, float[]> out = new HashMap<>();
     for (Row r : spark.read().parquet(output).select("id", VectorColumns.name(outputDim))
