@@ -36,6 +36,34 @@ public record ContrastiveBatch(double[][] queries, double[][] positives, double[
   }
 
   /**
+   * How many examples have no negative at all: no hard negative, and every other example of the
+   * batch shares their query or positive, so {@link #inBatchNegative} masks them all. When every
+   * example is such, the loss is exactly 0 and the step learns nothing. O(B) with key counts.
+   *
+   * @param hardNegatives hard negatives of each example
+   */
+  public static int examplesWithoutNegatives(long[] queryKeys, long[] positiveKeys,
+      int[] hardNegatives) {
+    java.util.Map<Long, Integer> byQuery = new java.util.HashMap<>();
+    java.util.Map<Long, Integer> byPositive = new java.util.HashMap<>();
+    java.util.Map<java.util.List<Long>, Integer> byBoth = new java.util.HashMap<>();
+    for (int i = 0; i < queryKeys.length; i++) {
+      byQuery.merge(queryKeys[i], 1, Integer::sum);
+      byPositive.merge(positiveKeys[i], 1, Integer::sum);
+      byBoth.merge(java.util.List.of(queryKeys[i], positiveKeys[i]), 1, Integer::sum);
+    }
+    int none = 0;
+    for (int i = 0; i < queryKeys.length; i++) {
+      int sharing = byQuery.get(queryKeys[i]) + byPositive.get(positiveKeys[i])
+          - byBoth.get(java.util.List.of(queryKeys[i], positiveKeys[i]));
+      if (hardNegatives[i] == 0 && sharing == queryKeys.length) {
+        none++;
+      }
+    }
+    return none;
+  }
+
+  /**
    * mask(i, j) of Gemini Embedding: false when j != i and example j shares example i's query or
    * positive, so a duplicate is never used as a negative.
    */

@@ -10,6 +10,7 @@ import io.embedspark.gradcache.TrainableEncoder;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.JsonFiles;
 import io.embedspark.io.Provenance;
+import io.embedspark.loss.ContrastiveBatch;
 import io.embedspark.loss.GeminiNceLoss;
 import io.embedspark.loss.MatryoshkaLoss;
 import io.embedspark.optim.AdamW;
@@ -175,6 +176,14 @@ public final class ContrastiveTrainer {
       long t0 = System.nanoTime();
       List<TrainingExample> batch = sampler.batch(step);
       ContrastiveTokens tokens = batcher.tokens(batch);
+      if (ContrastiveBatch.examplesWithoutNegatives(tokens.queryKeys(), tokens.positiveKeys(),
+          tokens.negativeCounts()) == batch.size()) {
+        progress.accept(String.format(java.util.Locale.ROOT, "step %d: warning: no example of "
+            + "this batch has a negative (every other example shares its query or positive, "
+            + "and none has hard negatives), so its loss is 0 and the step learns nothing; "
+            + "batch ids %s", step, batch.stream().limit(5).map(TrainingExample::id)
+            .collect(Collectors.joining(", ")) + (batch.size() > 5 ? ", ..." : "")));
+      }
       cache.beginStep(step);
       GradientStep.Step s = cache.step(tokens, dropoutSeed(config, step));
       double lr = schedule.at(step);

@@ -105,6 +105,26 @@ class ContrastiveTrainerTest {
   }
 
   @Test
+  void aBatchWhoseExamplesAllMaskEachOtherIsReported(@TempDir Path tmp) {
+    List<TrainingExample> samePositive = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      TrainingExample e = data.get(i);
+      samePositive.add(new TrainingExample("same-" + i, e.task(), e.query(), "one label text",
+          List.of()));
+    }
+    List<String> log = new ArrayList<>();
+    ContrastiveTrainer.Result r = trainer(config(2, 1e-3), tmp.resolve("a"), log)
+        .train(start, samePositive, 1);
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("step 1: warning: no example of this "
+        + "batch has a negative") && l.contains("same-0")), log.toString());
+    assertEquals(0.0, r.steps().get(0).loss(), 1e-12, "nothing to contrast: loss 0");
+    List<String> normal = new ArrayList<>();
+    trainer(config(2, 1e-3), tmp.resolve("b"), normal).train(start, data, 1);
+    assertTrue(normal.stream().noneMatch(l -> l.contains("warning")),
+        "negative control: an ordinary batch: " + normal);
+  }
+
+  @Test
   void negativeControlAnotherSeedGivesAnotherRun(@TempDir Path tmp) {
     TrainerConfig c = config(2, 2e-3);
     TrainerConfig other = new TrainerConfig(2, 8, 5, 2e-3, 2, 0.1, 0.01, 1.0, 0.05, List.of(),
