@@ -36,7 +36,7 @@ public final class GeminiNceLoss {
   /** With blocks of {@code blockRows} queries; tests use small blocks to cross their borders. */
   GeminiNceLoss(double temperature, int blockRows) {
     if (!(temperature > 0)) {
-      throw new InvalidInputException("loss.temperature = " + temperature + " must be positive");
+      throw new InvalidInputException("train.temperature = " + temperature + " must be positive");
     }
     this.temperature = temperature;
     this.blockRows = blockRows;

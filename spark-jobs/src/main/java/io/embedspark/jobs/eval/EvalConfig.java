@@ -1,7 +1,7 @@
 package io.embedspark.jobs.eval;
 
-import io.embedspark.embed.InferenceEngine;
 import io.embedspark.data.PromptTemplate;
+import io.embedspark.embed.InferenceEngine;
 import io.embedspark.error.InvalidInputException;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,11 +1,11 @@
 package io.embedspark.jobs.eval;
 
-import io.embedspark.embed.InferenceEngine;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.input_file_name;
 
 import io.embedspark.data.PromptTemplate;
 import io.embedspark.embed.BucketedEmbedder;
+import io.embedspark.embed.InferenceEngine;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.spark.BundleFiles;
 import io.embedspark.spark.ExecutorModels;

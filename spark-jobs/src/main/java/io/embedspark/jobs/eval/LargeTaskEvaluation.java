@@ -1,7 +1,7 @@
 package io.embedspark.jobs.eval;
 
-import io.embedspark.embed.InferenceEngine;
 import io.embedspark.data.PromptTemplate;
+import io.embedspark.embed.InferenceEngine;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.eval.ClassificationMetrics;
 import io.embedspark.eval.ClusteringMetrics;

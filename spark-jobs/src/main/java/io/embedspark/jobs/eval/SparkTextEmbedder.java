@@ -1,7 +1,7 @@
 package io.embedspark.jobs.eval;
 
-import io.embedspark.embed.InferenceEngine;
 import io.embedspark.embed.BucketedEmbedder;
+import io.embedspark.embed.InferenceEngine;
 import io.embedspark.eval.tasks.TextEmbedder;
 import io.embedspark.spark.BundleFiles;
 import io.embedspark.spark.ExecutorModels;

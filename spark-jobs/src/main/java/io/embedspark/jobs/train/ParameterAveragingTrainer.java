@@ -1,6 +1,7 @@
 package io.embedspark.jobs.train;
 
 import io.embedspark.data.TaskPrompts;
+import io.embedspark.data.TrainingExample;
 import io.embedspark.gradcache.BackpropEngine;
 import io.embedspark.gradcache.ContrastiveTokens;
 import io.embedspark.gradcache.GradientCache;
@@ -10,6 +11,7 @@ import io.embedspark.gradcache.TrainableEncoder;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.JsonFiles;
 import io.embedspark.io.Provenance;
+import io.embedspark.loss.ContrastiveBatch;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.TensorPack;
 import io.embedspark.optim.AdamW;
@@ -126,6 +128,7 @@ public final class ParameterAveragingTrainer {
         long t0 = System.nanoTime();
         int k = (int) Math.min(localSteps, end - done);
         List<ShardRound> rounds = new ArrayList<>();
+        java.util.Map<Long, List<String>> firstIds = new java.util.TreeMap<>();
         long tokens = 0;
         for (int s = 0; s < shards; s++) {
           List<ContrastiveTokens> shardBatches = new ArrayList<>();
@@ -134,7 +137,17 @@ public final class ParameterAveragingTrainer {
           for (int j = 0; j < k; j++) {
             long step = done + j + 1;
             long batchIndex = (step - 1) * shards + s + 1;
-            ContrastiveTokens t = batcher.tokens(batches.batch(batchIndex));
+            List<TrainingExample> examples = batches.batch(batchIndex);
+            ContrastiveTokens t = batcher.tokens(examples);
+            if (ContrastiveBatch.examplesWithoutNegatives(t.queryKeys(), t.positiveKeys(),
+                t.negativeCounts()) == examples.size()) {
+              progress.accept(String.format(java.util.Locale.ROOT, "step %d, replica %d: warning: "
+                  + "no example of this batch has a negative, so its loss is 0 and it learns "
+                  + "nothing; batch ids %s", step, s, examples.stream().limit(5)
+                  .map(TrainingExample::id).toList()));
+            }
+            firstIds.putIfAbsent(step, examples.stream().limit(5).map(TrainingExample::id)
+                .toList());
             tokens += t.sequences().realTokens();
             shardBatches.add(t);
             seeds[j] = ContrastiveTrainer.dropoutSeed(config, batchIndex);
@@ -152,8 +165,12 @@ public final class ParameterAveragingTrainer {
         double loss = sum.loss() / sum.count();
         List<Double> perDim = sum.lossPerDim().stream().map(x -> x / sum.count()).toList();
         if (!Double.isFinite(loss)) {
-          throw new TrainingDivergedException("step " + done + ": average loss " + loss);
+          throw new TrainingDivergedException(String.format(java.util.Locale.ROOT,
+              "step %d: average loss %s over local steps %d-%d at learning rate %.3e; first "
+                  + "batch ids of those steps %s", done, loss, done - k + 1, done,
+              schedule.at(done), firstIds));
         }
+        firstIds.clear();
         StepMetrics m = new StepMetrics(done, loss, perDim, schedule.at(done),
             sum.gradNorm() / sum.count(),
             (double) shards * k * config.globalBatchSize() / seconds, tokens / seconds, seconds);

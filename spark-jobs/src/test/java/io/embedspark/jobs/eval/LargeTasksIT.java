@@ -1,6 +1,5 @@
 package io.embedspark.jobs.eval;
 
-import io.embedspark.embed.InferenceEngine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.embedspark.embed.InferenceEngine;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.eval.KMeans;
 import io.embedspark.eval.LogisticRegression;

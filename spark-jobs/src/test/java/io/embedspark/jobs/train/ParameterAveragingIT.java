@@ -99,6 +99,38 @@ class ParameterAveragingIT {
   }
 
   @Test
+  void aDivergedRoundNamesRateAndBatchesAndAnAllMaskedBatchIsReported(@TempDir Path tmp) {
+    java.util.Map<String, io.embedspark.io.FloatTensor> broken = new java.util.LinkedHashMap<>(
+        start.parameters().tensors());
+    io.embedspark.io.FloatTensor w = broken.get("projection.weight");
+    float[] v = w.values().clone();
+    v[0] = Float.NaN;
+    broken.put("projection.weight", new io.embedspark.io.FloatTensor(w.shape(), v));
+    CheckpointBundle nan = start.with(io.embedspark.model.ModelParameters.of(broken,
+        start.config().model(), "nan"), start.provenance());
+    io.embedspark.train.TrainingDivergedException e = org.junit.jupiter.api.Assertions
+        .assertThrows(io.embedspark.train.TrainingDivergedException.class, () ->
+            new ParameterAveragingTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+                CONFIG, TaskPrompts.retrievalDefaults(), tmp.resolve("nan"), DataType.DOUBLE,
+                line -> { }, 2, 1).train(nan, BatchSource.of(data, CONFIG.globalBatchSize(),
+                CONFIG.seed()), 1));
+    assertTrue(e.getMessage().startsWith("step 1: average loss NaN")
+        && e.getMessage().contains("learning rate") && e.getMessage().contains("deb-"),
+        e.getMessage());
+    List<TrainingExample> samePositive = new java.util.ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      samePositive.add(new TrainingExample("same-" + i, data.get(i).task(), data.get(i).query(),
+          "one label text", List.of()));
+    }
+    List<String> log = new java.util.ArrayList<>();
+    new ParameterAveragingTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), CONFIG,
+        TaskPrompts.retrievalDefaults(), tmp.resolve("masked"), DataType.DOUBLE, log::add, 2, 1)
+        .train(start, BatchSource.of(samePositive, CONFIG.globalBatchSize(), CONFIG.seed()), 1);
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("step 1, replica 0: warning: no example "
+        + "of this batch has a negative")), log.toString());
+  }
+
+  @Test
   void roundsOfSeveralLocalStepsCheckpointAndResume(@TempDir Path tmp) {
     ContrastiveTrainer.Result full = averaged(tmp.resolve("a"), 2, 2);
     assertEquals(List.of(2L, 3L), full.steps().stream().map(s -> s.step()).toList(),
