@@ -42,10 +42,12 @@ public record CheckpointBundle(BundleConfig config, ModelParameters parameters,
    * checks a directory: for the driver of a Spark job, before anything is shipped.
    *
    * @param source names the bundle in messages (the user's path)
+   * @return the names of the files the manifest lists, each checked against its checksum
    * @throws CorruptArtifactException naming the source and the file
    */
-  public static void verify(String source, java.util.Map<String, byte[]> files) {
-    Manifest.verify(source, files);
+  public static java.util.Set<String> verify(String source,
+      java.util.Map<String, byte[]> files) {
+    return Manifest.verify(source, files);
   }
 
   public static CheckpointBundle read(Path dir) {

@@ -65,8 +65,9 @@ final class Manifest {
    * written or loaded.
    *
    * @param source names the bundle in messages
+   * @return the names of the files the manifest lists (each checked)
    */
-  static void verify(String source, Map<String, byte[]> files) {
+  static java.util.Set<String> verify(String source, Map<String, byte[]> files) {
     byte[] bytes = files.get(CheckpointBundle.MANIFEST);
     if (bytes == null) {
       throw new CorruptArtifactException(source + ": " + CheckpointBundle.MANIFEST
@@ -90,9 +91,11 @@ final class Manifest {
             + " has no checksum for '" + required + "'");
       }
     }
+    java.util.Set<String> listed = new java.util.TreeSet<>();
     Iterator<Map.Entry<String, JsonNode>> it = sums.fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
+      listed.add(e.getKey());
       byte[] content = files.get(e.getKey());
       if (content == null) {
         throw new CorruptArtifactException(source + ": " + CheckpointBundle.MANIFEST + " lists '"
@@ -105,5 +108,6 @@ final class Manifest {
             + "edited)");
       }
     }
+    return listed;
   }
 }

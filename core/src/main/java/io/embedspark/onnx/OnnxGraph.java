@@ -59,21 +59,25 @@ final class OnnxGraph {
 
   /** A float initializer of the given shape. */
   String floats(String name, float[] values, long... dims) {
-    ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = buffer(values.length * Float.BYTES);
     b.asFloatBuffer().put(values);
-    graph.addInitializer(TensorProto.newBuilder().setName(name)
-        .setDataType(TensorProto.DataType.FLOAT_VALUE).addAllDims(boxed(dims))
-        .setRawData(ByteString.copyFrom(b)));
-    return name;
+    return initializer(name, TensorProto.DataType.FLOAT_VALUE, b, dims);
   }
 
   /** An int64 initializer of the given shape ({@code dims} empty for a scalar). */
   String longs(String name, long[] values, long... dims) {
-    ByteBuffer b = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = buffer(values.length * Long.BYTES);
     b.asLongBuffer().put(values);
-    graph.addInitializer(TensorProto.newBuilder().setName(name)
-        .setDataType(TensorProto.DataType.INT64_VALUE).addAllDims(boxed(dims))
-        .setRawData(ByteString.copyFrom(b)));
+    return initializer(name, TensorProto.DataType.INT64_VALUE, b, dims);
+  }
+
+  private static ByteBuffer buffer(int bytes) {
+    return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  private String initializer(String name, int dataType, ByteBuffer littleEndian, long[] dims) {
+    graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(dataType)
+        .addAllDims(boxed(dims)).setRawData(ByteString.copyFrom(littleEndian)));
     return name;
   }
 

@@ -7,7 +7,6 @@ import ai.onnxruntime.OrtSession;
 import io.embedspark.embed.BatchEncoder;
 import io.embedspark.tokenize.TokenBatch;
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.util.Map;
 
 /**
@@ -59,29 +58,24 @@ public final class OnnxRuntimeEncoder implements BatchEncoder, AutoCloseable {
     if (n == 0) {
       return new float[0][];
     }
-    int t = batch.width();
-    long[] ids = new long[n * t];
-    long[] mask = new long[n * t];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < batch.lengths()[i]; j++) {
-        ids[i * t + j] = batch.ids()[i * t + j];
-        mask[i * t + j] = 1;
+    Map<String, OnnxTensor> inputs = null;
+    try {
+      inputs = OnnxInputs.of(env, batch, session.getInputNames());
+      try (OrtSession.Result result = session.run(inputs)) {
+        FloatBuffer values = ((OnnxTensor) result.get(0)).getFloatBuffer();
+        float[][] out = new float[n][outputDim];
+        for (int i = 0; i < n; i++) {
+          values.get(out[i]);
+        }
+        return out;
       }
-    }
-    long[] shape = {n, t};
-    try (OnnxTensor idTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
-        OnnxTensor maskTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
-        OrtSession.Result result = session.run(Map.of(OnnxEncoderExport.INPUT_IDS, idTensor,
-            OnnxEncoderExport.ATTENTION_MASK, maskTensor))) {
-      FloatBuffer values = ((OnnxTensor) result.get(0)).getFloatBuffer();
-      float[][] out = new float[n][outputDim];
-      for (int i = 0; i < n; i++) {
-        values.get(out[i]);
-      }
-      return out;
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime failed on a batch of " + n + " x " + t
-          + " tokens: " + e.getMessage(), e);
+      throw new IllegalStateException("ONNX Runtime failed on a batch of " + n + " x "
+          + batch.width() + " tokens: " + e.getMessage(), e);
+    } finally {
+      if (inputs != null) {
+        inputs.values().forEach(OnnxTensor::close);
+      }
     }
   }
 

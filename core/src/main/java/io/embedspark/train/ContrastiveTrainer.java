@@ -123,6 +123,25 @@ public final class ContrastiveTrainer {
     return new Result(model, measured);
   }
 
+  /**
+   * A warning when no example of a batch has a negative (every other example shares its query
+   * or positive, and none has hard negatives): its loss is exactly 0 and it teaches nothing.
+   *
+   * @param where names the batch in the warning, e.g. {@code step 12}
+   */
+  public static java.util.Optional<String> unlearnable(String where, ContrastiveTokens tokens,
+      List<TrainingExample> batch) {
+    if (ContrastiveBatch.examplesWithoutNegatives(tokens.queryKeys(), tokens.positiveKeys(),
+        tokens.negativeCounts()) != batch.size()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(where + ": warning: no example of this batch has a negative "
+        + "(every other example shares its query or positive, and none has hard negatives), so "
+        + "its loss is 0 and it learns nothing; batch ids " + batch.stream().limit(5)
+        .map(TrainingExample::id).collect(Collectors.joining(", "))
+        + (batch.size() > 5 ? ", ..." : ""));
+  }
+
   /** Draws {@code loss-curve.png} in the run directory from its whole metrics log. */
   public static void writeLossCurve(Path runDir, CheckpointBundle model) {
     LossCurve.write(new MetricsLog(runDir).read(), model.config().model().matryoshkaDims(),
@@ -176,14 +195,7 @@ public final class ContrastiveTrainer {
       long t0 = System.nanoTime();
       List<TrainingExample> batch = sampler.batch(step);
       ContrastiveTokens tokens = batcher.tokens(batch);
-      if (ContrastiveBatch.examplesWithoutNegatives(tokens.queryKeys(), tokens.positiveKeys(),
-          tokens.negativeCounts()) == batch.size()) {
-        progress.accept(String.format(java.util.Locale.ROOT, "step %d: warning: no example of "
-            + "this batch has a negative (every other example shares its query or positive, "
-            + "and none has hard negatives), so its loss is 0 and the step learns nothing; "
-            + "batch ids %s", step, batch.stream().limit(5).map(TrainingExample::id)
-            .collect(Collectors.joining(", ")) + (batch.size() > 5 ? ", ..." : "")));
-      }
+      unlearnable("step " + step, tokens, batch).ifPresent(progress);
       cache.beginStep(step);
       GradientStep.Step s = cache.step(tokens, dropoutSeed(config, step));
       double lr = schedule.at(step);

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import io.embedspark.Golden;
 import io.embedspark.error.CorruptArtifactException;
 import io.embedspark.error.InvalidInputException;
@@ -18,11 +15,8 @@ import io.embedspark.model.ParameterNames;
 import io.embedspark.tokenize.TokenBatch;
 import java.io.ByteArrayInputStream;
 import java.net.URISyntaxException;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
@@ -85,36 +79,16 @@ class OnnxBertImporterTest {
 
   /** ONNX Runtime's last_hidden_state of the exported file, mean-pooled over real tokens. */
   static double[][] onnxRuntimePooled(Path file, TokenBatch b) throws Exception {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    int n = b.size();
-    int t = b.width();
-    long[] ids = new long[n * t];
-    long[] mask = new long[n * t];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < b.lengths()[i]; j++) {
-        ids[i * t + j] = b.ids()[i * t + j];
-        mask[i * t + j] = 1;
-      }
-    }
-    long[] shape = {n, t};
-    try (OrtSession s = env.createSession(file.toString(), new OrtSession.SessionOptions());
-        OnnxTensor idT = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
-        OnnxTensor maskT = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
-        OnnxTensor typeT = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n * t]), shape);
-        OrtSession.Result r = s.run(Map.of("input_ids", idT, "attention_mask", maskT,
-            "token_type_ids", typeT))) {
-      OnnxTensor states = (OnnxTensor) r.get(0);
-      int h = (int) states.getInfo().getShape()[2];
-      FloatBuffer v = states.getFloatBuffer();
-      double[][] pooled = new double[n][h];
-      for (int i = 0; i < n; i++) {
-        for (int j = 0; j < b.lengths()[i]; j++) {
-          for (int k = 0; k < h; k++) {
-            pooled[i][k] += v.get((i * t + j) * h + k) / (double) b.lengths()[i];
-          }
+    try (MeanPooledOnnxModel ort = new MeanPooledOnnxModel(Files.readAllBytes(file), 1, false)) {
+      float[][] pooled = ort.embed(b);
+      double[][] out = new double[pooled.length][];
+      for (int i = 0; i < pooled.length; i++) {
+        out[i] = new double[pooled[i].length];
+        for (int k = 0; k < pooled[i].length; k++) {
+          out[i][k] = pooled[i][k];
         }
       }
-      return pooled;
+      return out;
     }
   }
 

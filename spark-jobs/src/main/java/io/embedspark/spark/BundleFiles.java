@@ -13,9 +13,9 @@ import org.apache.commons.codec.digest.DigestUtils;
 /**
  * The files of a checkpoint bundle as bytes, so one broadcast carries the model to every executor.
  * The bundle is checked against its manifest when read, so a corrupt bundle fails on the driver,
- * naming the user's path, before Spark starts work. The id is the SHA-256 of every file's name
- * and content, so only identical bundles share an executor-side copy, and that copy is checked
- * byte for byte before it is reused.
+ * naming the user's path, before Spark starts work. The id covers every file (the verified
+ * manifest, and any file it does not list), so only identical bundles share an executor-side
+ * copy, and that copy is checked byte for byte before it is reused.
  *
  * @param id content id of the bundle
  * @param files file name to content
@@ -35,21 +35,31 @@ public record BundleFiles(String id, Map<String, byte[]> files) implements Seria
     } catch (IOException e) {
       throw new UncheckedIOException("could not read bundle " + dir, e);
     }
-    io.embedspark.io.CheckpointBundle.verify(dir.toString(), files);
-    return new BundleFiles(contentId(files), files);
+    return verified(dir.toString(), files);
   }
 
-  /** SHA-256 over every file's name, length and content, in name order. */
-  static String contentId(Map<String, byte[]> files) {
+  /**
+   * The files checked against their manifest, with the content id: the SHA-256 of the manifest
+   * (which fixes every file it lists, now checked) and of the name, length and content of any
+   * file it does not list, so each byte is hashed once.
+   */
+  private static BundleFiles verified(String source, Map<String, byte[]> files) {
+    java.util.Set<String> listed = io.embedspark.io.CheckpointBundle.verify(source, files);
     java.security.MessageDigest sha = DigestUtils.getSha256Digest();
+    sha.update(files.get(io.embedspark.io.CheckpointBundle.MANIFEST));
     for (Map.Entry<String, byte[]> e : new TreeMap<>(files).entrySet()) {
+      if (listed.contains(e.getKey())
+          || e.getKey().equals(io.embedspark.io.CheckpointBundle.MANIFEST)) {
+        continue;
+      }
       byte[] name = e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
       sha.update(java.nio.ByteBuffer.allocate(8).putInt(name.length)
           .putInt(e.getValue().length).array());
       sha.update(name);
       sha.update(e.getValue());
     }
-    return org.apache.commons.codec.binary.Hex.encodeHexString(sha.digest());
+    return new BundleFiles(org.apache.commons.codec.binary.Hex.encodeHexString(sha.digest()),
+        files);
   }
 
   /** Reads every file of a bundle directory on any Hadoop file system. */
@@ -72,8 +82,7 @@ public record BundleFiles(String id, Map<String, byte[]> files) implements Seria
     } catch (IOException e) {
       throw new UncheckedIOException("could not read bundle " + dir, e);
     }
-    io.embedspark.io.CheckpointBundle.verify("model = " + dir, files);
-    return new BundleFiles(contentId(files), files);
+    return verified("model = " + dir, files);
   }
 
   /**

@@ -52,6 +52,9 @@ class BundleFilesTest {
     BundleFiles other = BundleFiles.of(bundle(tmp.resolve("c"), 2));
     assertTrue(one.id().equals(same.id()), "identical bundles share a copy");
     assertNotEquals(one.id(), other.id());
+    Files.writeString(tmp.resolve("b").resolve("NOTES.md"), "a file the manifest does not list");
+    assertNotEquals(one.id(), BundleFiles.of(tmp.resolve("b")).id(),
+        "a file the manifest does not list still changes the id");
   }
 
   @Test

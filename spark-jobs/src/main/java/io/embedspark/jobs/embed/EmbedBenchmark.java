@@ -177,7 +177,7 @@ public final class EmbedBenchmark {
       Result r = new Result(ANCHOR, texts.size(), run.realTokens(), run.paddedTokens(), run.seconds());
       report(r);
       return r;
-    } catch (ai.onnxruntime.OrtException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("ONNX Runtime failed on " + onnx.file() + ": "
           + e.getMessage(), e);
     }

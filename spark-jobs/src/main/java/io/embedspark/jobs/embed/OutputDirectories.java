@@ -99,11 +99,13 @@ final class OutputDirectories {
   }
 
   /**
-   * Deletes what killed runs left beside {@code target}: {@code .<name>.staging-*} and
-   * {@code .<name>.replaced-*} directories, which only this class creates (a glob such as
-   * {@code out/**}{@code /*.parquet} would otherwise find their cut files).
+   * Deletes what killed runs of this job left beside {@code target}, and only that: a
+   * {@code .<name>.staging-*} directory whose claim file ({@link #staging} writes it before
+   * Spark writes anything) is beside it, and a {@code .<name>.replaced-*} directory that holds
+   * the {@value #MARKER} of an output this job published. A glob such as
+   * {@code out/**}{@code /*.parquet} would otherwise find their cut files.
    *
-   * @return how many were deleted
+   * @return how many directories were deleted
    */
   int sweepLeftovers(String target) {
     Path p = new Path(target);
@@ -116,9 +118,13 @@ final class OutputDirectories {
       }
       for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(p.getParent())) {
         String name = s.getPath().getName();
-        if (s.isDirectory() && (name.startsWith(prefix + "staging-")
-            || name.startsWith(prefix + "replaced-"))) {
+        Path claim = claimOf(s.getPath());
+        boolean ours = s.isDirectory() && (name.startsWith(prefix + "staging-")
+            ? fs.exists(claim)
+            : name.startsWith(prefix + "replaced-") && fs.exists(new Path(s.getPath(), MARKER)));
+        if (ours) {
           fs.delete(s.getPath(), true);
+          fs.delete(claim, false);
           swept++;
         }
       }
@@ -128,11 +134,26 @@ final class OutputDirectories {
     }
   }
 
-  /** A fresh staging directory path beside {@code target} (not created). */
+  /**
+   * A fresh staging directory path beside {@code target} (not created), claimed by a hidden
+   * file beside it so that only this job's own leftovers are ever swept.
+   */
   String staging(String target) {
     Path p = new Path(target);
-    return new Path(p.getParent(), "." + p.getName() + ".staging-" + UUID.randomUUID())
-        .toString();
+    Path staging = new Path(p.getParent(), "." + p.getName() + ".staging-" + UUID.randomUUID());
+    Path claim = claimOf(staging);
+    try (java.io.OutputStream out = claim.getFileSystem(conf).create(claim, false)) {
+      out.write(("Claims " + staging.getName() + " for the embedspark embed job writing "
+          + p.getName() + ".\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + claim, e);
+    }
+    return staging.toString();
+  }
+
+  /** The claim file of a staging directory: {@code <staging>.claim}, beside it. */
+  private static Path claimOf(Path staging) {
+    return new Path(staging.getParent(), staging.getName() + ".claim");
   }
 
   /** Moves {@code staging} to {@code target}, replacing what was there. */
@@ -147,6 +168,7 @@ final class OutputDirectories {
         rename(fs, to, aside);
       }
       rename(fs, from, to);
+      fs.delete(claimOf(from), false);
       if (aside != null) {
         fs.delete(aside, true);
       }
@@ -168,6 +190,7 @@ final class OutputDirectories {
         fs.delete(p, true);
         Thread.sleep(300);
         if (!fs.exists(p)) {
+          fs.delete(claimOf(p), false);
           return;
         }
       }

@@ -11,7 +11,6 @@ import io.embedspark.gradcache.TrainableEncoder;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.JsonFiles;
 import io.embedspark.io.Provenance;
-import io.embedspark.loss.ContrastiveBatch;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.TensorPack;
 import io.embedspark.optim.AdamW;
@@ -139,13 +138,8 @@ public final class ParameterAveragingTrainer {
             long batchIndex = (step - 1) * shards + s + 1;
             List<TrainingExample> examples = batches.batch(batchIndex);
             ContrastiveTokens t = batcher.tokens(examples);
-            if (ContrastiveBatch.examplesWithoutNegatives(t.queryKeys(), t.positiveKeys(),
-                t.negativeCounts()) == examples.size()) {
-              progress.accept(String.format(java.util.Locale.ROOT, "step %d, replica %d: warning: "
-                  + "no example of this batch has a negative, so its loss is 0 and it learns "
-                  + "nothing; batch ids %s", step, s, examples.stream().limit(5)
-                  .map(TrainingExample::id).toList()));
-            }
+            ContrastiveTrainer.unlearnable("step " + step + ", replica " + s, t, examples)
+                .ifPresent(progress);
             firstIds.putIfAbsent(step, examples.stream().limit(5).map(TrainingExample::id)
                 .toList());
             tokens += t.sequences().realTokens();

@@ -421,14 +421,26 @@ class EmbedJobIT {
 
   @Test
   void whatAKilledRunLeftBesideTheOutputIsSweptAndForeignFilesAreKept() throws IOException {
-    Path leftover = root.resolve("out/.swept.staging-killed");
+    // A killed run: its staging directory was claimed, then Spark wrote a cut file into it.
+    OutputDirectories dirs = new OutputDirectories(spark.sparkContext().hadoopConfiguration());
+    Path leftover = Path.of(dirs.staging(root.resolve("out/swept").toString()));
     Files.createDirectories(leftover);
     Files.write(leftover.resolve("part-r-00000.snappy.parquet"), new byte[] {'P', 'A', 'R'});
+    Path unclaimed = root.resolve("out/.swept.staging-mine");
+    Files.createDirectories(unclaimed);
+    Files.writeString(unclaimed.resolve("notes.txt"), "a user's own directory");
     Path lookalike = root.resolve("out/.sweptother.staging-x");
     Files.createDirectories(lookalike);
     new EmbedJob(spark, config("out/swept", "error"), line -> { }).run();
     assertFalse(Files.exists(leftover), "the killed run's staging directory is gone");
+    assertFalse(Files.exists(Path.of(leftover + ".claim")), "and its claim");
+    assertTrue(Files.exists(unclaimed.resolve("notes.txt")),
+        "a directory of that name without this job's claim is not touched");
     assertTrue(Files.exists(lookalike), "another output's directory is not touched");
+    try (Stream<Path> beside = Files.list(root.resolve("out"))) {
+      assertTrue(beside.noneMatch(f -> f.getFileName().toString().endsWith(".claim")),
+          "a finished run leaves no claim behind");
+    }
   }
 
   @Test
