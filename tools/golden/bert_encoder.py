@@ -3,8 +3,8 @@
 
 Writes a Hugging Face BertModel-layout checkpoint (config.json, model.safetensors with pooler
 tensors the embedding model ignores, tokenizer.json) and golden.json with the token ids, the
-masked-mean-pooled states and the projected, L2-normalised embeddings, computed in float64 from
-the float32 weights. The safetensors file is written here with struct/json, independently of the
+masked-mean-pooled states and the projected, L2-normalised embeddings, and the same for the first
+token's state (CLS pooling), computed in float64 from the float32 weights. The safetensors file is written here with struct/json, independently of the
 Java writer.
 
 Run from the repository root (Debian: apt-get install python3-torch):
@@ -57,8 +57,8 @@ def random_weights(gen):
     return w
 
 
-def bert_pooled(w, ids, mask):
-    """Mean-pooled last hidden states of BERT, written out from torch primitives."""
+def bert_states(w, ids, mask):
+    """Last hidden states of BERT [N, T, H], written out from torch primitives."""
     c = CONFIG
     n, t = ids.shape
     heads = c["num_attention_heads"]
@@ -89,8 +89,13 @@ def bert_pooled(w, ids, mask):
         ffn = lin("output.dense", F.gelu(lin("intermediate.dense", x)))
         x = F.layer_norm(ffn + x, (c["hidden_size"],), w[p + "output.LayerNorm.weight"],
                          w[p + "output.LayerNorm.bias"], eps)
+    return x
+
+
+def bert_pooled(w, ids, mask):
+    """Mean-pooled last hidden states of BERT."""
     m = mask.unsqueeze(-1)
-    return (x * m).sum(1) / m.sum(1)
+    return (bert_states(w, ids, mask) * m).sum(1) / m.sum(1)
 
 
 def write_safetensors(path, tensors):
@@ -147,6 +152,8 @@ def main(out_dir):
     w64 = {k: v.double() for k, v in w.items()}
     pooled = bert_pooled(w64, ids, mask)
     emb = F.normalize(F.linear(pooled, proj_w.double(), proj_b.double()), dim=-1)
+    cls = bert_states(w64, ids, mask)[:, 0, :]
+    cls_emb = F.normalize(F.linear(cls, proj_w.double(), proj_b.double()), dim=-1)
 
     write_safetensors(os.path.join(out_dir, "model.safetensors"), w)
     with open(os.path.join(out_dir, "config.json"), "w") as f:
@@ -155,7 +162,8 @@ def main(out_dir):
         json.dump(tokenizer_json(), f, indent=2)
     golden = {"torch": torch.__version__, "lengths": lengths, "ids": ids.tolist(),
               "projection_weight": proj_w.tolist(), "projection_bias": proj_b.tolist(),
-              "pooled": pooled.tolist(), "embedding": emb.tolist()}
+              "pooled": pooled.tolist(), "embedding": emb.tolist(),
+              "cls_pooled": cls.tolist(), "cls_embedding": cls_emb.tolist()}
     with open(os.path.join(out_dir, "golden.json"), "w") as f:
         json.dump(golden, f)
 

@@ -2,7 +2,7 @@ package io.embedspark.bench;
 
 import io.embedspark.gradcache.ContrastiveTokens;
 import io.embedspark.gradcache.GradientStep;
-import io.embedspark.gradcache.TrainableEncoder;
+import io.embedspark.backprop.TrainableEncoder;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.optim.AdamW;
 import io.embedspark.optim.GradientClipping;

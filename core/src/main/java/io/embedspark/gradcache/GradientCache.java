@@ -1,5 +1,6 @@
 package io.embedspark.gradcache;
 
+import io.embedspark.backprop.TrainableEncoder;
 import io.embedspark.embed.LengthBuckets;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.loss.MatryoshkaLoss;

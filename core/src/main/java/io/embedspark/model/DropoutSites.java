@@ -37,7 +37,7 @@ public final class DropoutSites {
   }
 
   /** Rank of a site's mask: 4 ([N, heads, T, T]) for attention probabilities, else 2. */
-  static int rank(String site) {
+  public static int rank(String site) {
     return site.endsWith("attention_probs") ? 4 : 2;
   }
 

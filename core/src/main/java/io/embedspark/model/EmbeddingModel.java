@@ -1,5 +1,6 @@
 package io.embedspark.model;
 
+import io.embedspark.model.modules.InferencePipeline;
 import io.embedspark.tokenize.TextTokenizer;
 import io.embedspark.tokenize.TokenBatch;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A ready-to-run embedding model: tokenizer, config and parameters. Turns texts into L2-normalised
- * embeddings of {@code outputDim} coordinates with {@link InferenceForward}; the equivalent
+ * embeddings of {@code outputDim} coordinates with {@link InferencePipeline}; the equivalent
  * SameDiff graph ({@link EncoderGraph}, no dropout) is built on demand by {@link #graph()}.
  * Thread-safe for inference.
  */
@@ -22,7 +23,7 @@ public final class EmbeddingModel implements AutoCloseable {
   private final TextTokenizer tokenizer;
   private final DataType dtype;
   private final ModelParameters parameters;
-  private final InferenceForward forward;
+  private final InferencePipeline forward;
   private SameDiff graph;
 
   private EmbeddingModel(EncoderConfig config, ModelParameters parameters,
@@ -31,7 +32,7 @@ public final class EmbeddingModel implements AutoCloseable {
     this.parameters = parameters;
     this.tokenizer = tokenizer;
     this.dtype = dtype;
-    this.forward = new InferenceForward(config, parameters, dtype);
+    this.forward = new InferencePipeline(config, parameters, dtype);
   }
 
   /** Loads the parameters for inference in {@code dtype} (FLOAT, or DOUBLE for exactness tests). */
@@ -74,7 +75,7 @@ public final class EmbeddingModel implements AutoCloseable {
     return embed(batch).castTo(DataType.FLOAT).toFloatMatrix();
   }
 
-  /** Mean-pooled encoder states before the projection, [N, hiddenSize]. */
+  /** Pooled encoder states before the projection, [N, hiddenSize]. */
   public INDArray pooled(TokenBatch batch) {
     return run(batch, EncoderGraph.POOLED, config.hiddenSize());
   }
@@ -92,7 +93,7 @@ public final class EmbeddingModel implements AutoCloseable {
       // The native softmax crashes the JVM on an empty batch; nothing to compute anyway.
       return Nd4j.create(dtype, 0, width);
     }
-    InferenceForward.Output out = forward.run(batch);
+    InferencePipeline.Output out = forward.run(batch);
     return output.equals(EncoderGraph.POOLED) ? out.pooled() : out.embedding();
   }
 

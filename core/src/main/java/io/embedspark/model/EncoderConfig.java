@@ -6,8 +6,10 @@ import java.util.List;
 
 /**
  * Shape and hyper-parameters of the embedding model: a BERT encoder (Devlin et al. 2019, arXiv
- * 1810.04805), masked mean pooling, a linear projection to {@code outputDim} and L2 normalisation,
- * with Matryoshka prefixes (Kusupati et al. 2022, arXiv 2205.13147) at {@code matryoshkaDims}.
+ * 1810.04805), pooling (masked mean by default, or the first token), a linear projection to
+ * {@code outputDim} and L2 normalisation, with Matryoshka prefixes (Kusupati et al. 2022, arXiv
+ * 2205.13147) at {@code matryoshkaDims}. The network built from it is a pipeline of modules
+ * ({@link io.embedspark.model.modules.EncoderModules}).
  *
  * @param vocabSize rows of the token embedding table
  * @param hiddenSize width of every transformer layer
@@ -22,6 +24,8 @@ import java.util.List;
  * @param outputDim width of the projection, the full embedding size
  * @param matryoshkaDims nested prefix sizes served by the model, ascending, the last equal to
  *     {@code outputDim}
+ * @param pooling how token states become one vector; {@link Pooling#MEAN} when absent (bundles
+ *     written before pooling was configurable)
  */
 public record EncoderConfig(
     int vocabSize,
@@ -35,10 +39,22 @@ public record EncoderConfig(
     double hiddenDropout,
     double attentionDropout,
     int outputDim,
-    List<Integer> matryoshkaDims) implements java.io.Serializable {
+    List<Integer> matryoshkaDims,
+    Pooling pooling) implements java.io.Serializable {
 
   public EncoderConfig {
     matryoshkaDims = List.copyOf(matryoshkaDims);
+    pooling = pooling == null ? Pooling.MEAN : pooling;
+  }
+
+  /** A mean-pooling config, the recipe's default. */
+  public EncoderConfig(int vocabSize, int hiddenSize, int numLayers, int numHeads,
+      int intermediateSize, int maxPositions, int typeVocabSize, double layerNormEps,
+      double hiddenDropout, double attentionDropout, int outputDim,
+      List<Integer> matryoshkaDims) {
+    this(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions,
+        typeVocabSize, layerNormEps, hiddenDropout, attentionDropout, outputDim, matryoshkaDims,
+        Pooling.MEAN);
   }
 
   /** Width of one attention head. */
@@ -51,20 +67,34 @@ public record EncoderConfig(
   public EncoderConfig withVocabSize(int newVocabSize) {
     return new EncoderConfig(newVocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
         maxPositions, typeVocabSize, layerNormEps, hiddenDropout, attentionDropout, outputDim,
-        matryoshkaDims);
+        matryoshkaDims, pooling);
   }
 
   /** The same config with another projection size and Matryoshka dims. */
   public EncoderConfig withOutput(int newOutputDim, List<Integer> newMatryoshkaDims) {
     return new EncoderConfig(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
         maxPositions, typeVocabSize, layerNormEps, hiddenDropout, attentionDropout, newOutputDim,
-        newMatryoshkaDims);
+        newMatryoshkaDims, pooling);
+  }
+
+  /** The same config with another pooling. */
+  public EncoderConfig withPooling(Pooling newPooling) {
+    return new EncoderConfig(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
+        maxPositions, typeVocabSize, layerNormEps, hiddenDropout, attentionDropout, outputDim,
+        matryoshkaDims, newPooling);
+  }
+
+  /** The same config with only the first {@code layers} transformer layers. */
+  public EncoderConfig withLayers(int layers) {
+    return new EncoderConfig(vocabSize, hiddenSize, layers, numHeads, intermediateSize,
+        maxPositions, typeVocabSize, layerNormEps, hiddenDropout, attentionDropout, outputDim,
+        matryoshkaDims, pooling);
   }
 
   /** The same config with dropout switched off, for inference and exactness tests. */
   public EncoderConfig withoutDropout() {
     return new EncoderConfig(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
-        maxPositions, typeVocabSize, layerNormEps, 0.0, 0.0, outputDim, matryoshkaDims);
+        maxPositions, typeVocabSize, layerNormEps, 0.0, 0.0, outputDim, matryoshkaDims, pooling);
   }
 
   /**

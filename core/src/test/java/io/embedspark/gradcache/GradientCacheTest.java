@@ -1,5 +1,8 @@
 package io.embedspark.gradcache;
 
+import io.embedspark.backprop.TrainingGraph;
+import io.embedspark.backprop.TrainableEncoder;
+import io.embedspark.backprop.ManualBackprop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -2,6 +2,8 @@ package io.embedspark.gradcache;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.embedspark.backprop.BackpropEngine;
+import io.embedspark.backprop.TrainableEncoder;
 import io.embedspark.tokenize.TokenBatch;
 import java.util.HashMap;
 import java.util.Map;
@@ -64,6 +66,32 @@ class ManualBackpropTest {
 
   private static TrainableEncoder floatEncoder(BackpropEngine engine) {
     TrainableEncoder e = engine.create(GradientCacheTest.CONFIG, DataType.FLOAT, false);
+    e.load(GradientCacheTest.PARAMS);
+    return e;
+  }
+
+  /** The whole CLS-pooled encoder, with dropout: hand-derived gradients equal SameDiff's. */
+  @Test
+  void clsPooledEncoderGradientsEqualSameDiffs() {
+    io.embedspark.model.EncoderConfig cls = GradientCacheTest.CONFIG.withPooling(
+        io.embedspark.model.Pooling.CLS);
+    TokenBatch chunk = BATCH.sequences();
+    INDArray grad = Nd4j.rand(DataType.DOUBLE, chunk.size(), 8).subi(0.5);
+    Map<String, INDArray> manual = gradients(clsEncoder(BackpropEngine.MANUAL, cls), chunk,
+        grad, 9L);
+    Map<String, INDArray> samediff = gradients(clsEncoder(BackpropEngine.SAMEDIFF, cls), chunk,
+        grad, 9L);
+    double err = GradientCacheTest.maxRelativeError(manual, samediff);
+    assertTrue(err < 1e-9, "CLS pooling, manual vs SameDiff: " + err);
+    Map<String, INDArray> mean = gradients(clsEncoder(BackpropEngine.MANUAL,
+        GradientCacheTest.CONFIG), chunk, grad, 9L);
+    double control = GradientCacheTest.maxRelativeError(mean, samediff);
+    assertTrue(control > 1e-3, "negative control: mean pooling's gradients differ: " + control);
+  }
+
+  private static TrainableEncoder clsEncoder(BackpropEngine engine,
+      io.embedspark.model.EncoderConfig config) {
+    TrainableEncoder e = engine.create(config, DataType.DOUBLE, true);
     e.load(GradientCacheTest.PARAMS);
     return e;
   }

@@ -1,5 +1,7 @@
 package io.embedspark.gradcache;
 
+import io.embedspark.backprop.TrainableEncoder;
+import io.embedspark.backprop.BackpropEngine;
 import io.embedspark.bench.InferenceBenchmark;
 import io.embedspark.loss.GeminiNceLoss;
 import io.embedspark.loss.MatryoshkaLoss;

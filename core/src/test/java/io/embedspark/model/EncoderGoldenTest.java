@@ -171,4 +171,24 @@ class EncoderGoldenTest {
           + ": max |diff| = " + diff);
     }
   }
+
+  @Test
+  void clsPoolingMatchesPyTorchOnEveryPath() {
+    EncoderConfig cls = bundle.config().model().withPooling(Pooling.CLS);
+    for (DataType dtype : List.of(DataType.DOUBLE, DataType.FLOAT)) {
+      double tolerance = dtype == DataType.DOUBLE ? DOUBLE_TOLERANCE : FLOAT_TOLERANCE;
+      try (EmbeddingModel m = EmbeddingModel.create(cls, bundle.parameters(), bundle.tokenizer(),
+          dtype)) {
+        assertWithin("CLS pooled (" + dtype + ")", tolerance,
+            Golden.maxAbsDiff(m.pooled(Golden.batch()), Golden.matrix("cls_pooled")));
+        assertWithin("CLS embedding (" + dtype + ")", tolerance,
+            Golden.maxAbsDiff(m.embed(Golden.batch()), Golden.matrix("cls_embedding")));
+        assertWithin("CLS graph embedding (" + dtype + ")", tolerance,
+            Golden.maxAbsDiff(m.embedWithGraph(Golden.batch()), Golden.matrix("cls_embedding")));
+      }
+    }
+    double control = Golden.maxAbsDiff(doubleModel.embed(Golden.batch()),
+        Golden.matrix("cls_embedding"));
+    assertTrue(control > 1e-2, "negative control: mean pooling vs the CLS golden " + control);
+  }
 }

@@ -1,4 +1,4 @@
-package io.embedspark.gradcache;
+package io.embedspark.backprop;
 
 import io.embedspark.io.FloatTensor;
 import io.embedspark.model.DropoutSites;

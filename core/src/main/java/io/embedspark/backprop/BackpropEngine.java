@@ -1,4 +1,4 @@
-package io.embedspark.gradcache;
+package io.embedspark.backprop;
 
 import io.embedspark.model.EncoderConfig;
 import org.nd4j.linalg.api.buffer.DataType;
