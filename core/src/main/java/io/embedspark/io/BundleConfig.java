@@ -2,44 +2,83 @@ package io.embedspark.io;
 
 import io.embedspark.error.CorruptArtifactException;
 import io.embedspark.model.EncoderConfig;
+import io.embedspark.model.Pooling;
+import io.embedspark.model.modules.EncoderModules;
+import io.embedspark.model.modules.ModuleSpec;
 import java.util.List;
 
 /**
- * The {@code config.json} of a checkpoint bundle: the model's shape and the tokenizer's maximum
- * length, with a format name and version so that readers reject bundles they do not understand.
+ * The {@code config.json} of a checkpoint bundle: the model's shape, its modules in order and the
+ * tokenizer's maximum length, with a format name and version so that readers reject bundles they
+ * do not understand.
+ *
+ * <p>Version 2 lists the modules (token embeddings, transformer layers, pooling with its mode,
+ * the dense projection, normalisation), which must be the pipeline the model config describes.
+ * Version 1 bundles have no list and always mean-pool; they keep loading.
  *
  * @param format always {@value #FORMAT}
- * @param formatVersion the bundle layout version, {@value #VERSION} for this code
+ * @param formatVersion the bundle layout version, {@value #VERSION} when written by this code
  * @param model the embedding model's shape
+ * @param modules the encoder's modules in order (absent in version 1)
  * @param maxSequenceLength texts are truncated to this many tokens, special tokens included
  */
 public record BundleConfig(String format, int formatVersion, EncoderConfig model,
-    int maxSequenceLength) {
+    List<ModuleSpec> modules, int maxSequenceLength) {
   public static final String FORMAT = "embedspark-bundle";
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   public static BundleConfig of(EncoderConfig model, int maxSequenceLength) {
-    return new BundleConfig(FORMAT, VERSION, model, maxSequenceLength);
+    return new BundleConfig(FORMAT, VERSION, model, EncoderModules.specs(model),
+        maxSequenceLength);
   }
 
-  /** Checks format, version and the model config, naming the file. */
+  /** Checks format, version, the model config and its module list, naming the file. */
   public BundleConfig validated(String source) {
     if (!FORMAT.equals(format)) {
       throw new CorruptArtifactException(source + ": format = '" + format + "', expected '"
           + FORMAT + "'");
     }
-    if (formatVersion != VERSION) {
+    if (formatVersion != 1 && formatVersion != VERSION) {
       throw new CorruptArtifactException(source + ": formatVersion = " + formatVersion
-          + " is not supported by this version, which reads " + VERSION);
+          + " is not supported by this version, which reads 1 and " + VERSION);
+    }
+    if (model == null) {
+      throw new CorruptArtifactException(source + ": missing key 'model'");
     }
     List<String> problems = model.problems("model.");
     if (maxSequenceLength <= 0 || maxSequenceLength > model.maxPositions()) {
       problems.add("maxSequenceLength = " + maxSequenceLength + " must be in 1.."
           + model.maxPositions() + " (model.maxPositions)");
     }
+    moduleProblems(problems);
     if (!problems.isEmpty()) {
       throw new CorruptArtifactException(source + ": " + String.join("; ", problems));
     }
     return this;
+  }
+
+  private void moduleProblems(List<String> problems) {
+    if (formatVersion == 1) {
+      if (model.pooling() != Pooling.MEAN) {
+        problems.add("model.pooling = " + model.pooling().key() + " needs formatVersion "
+            + VERSION + " (version 1 bundles mean-pool)");
+      }
+      return;
+    }
+    List<ModuleSpec> expected = EncoderModules.specs(model);
+    if (modules == null) {
+      problems.add("missing key 'modules' (formatVersion " + VERSION + "); expected "
+          + expected);
+      return;
+    }
+    for (int i = 0; i < Math.max(expected.size(), modules.size()); i++) {
+      ModuleSpec want = i < expected.size() ? expected.get(i) : null;
+      ModuleSpec got = i < modules.size() ? modules.get(i) : null;
+      if (want == null || !want.equals(got)) {
+        problems.add("modules[" + i + "] = " + got + " but the model config implies " + want
+            + " (modules: " + expected + ")");
+        return;
+      }
+    }
   }
 }

@@ -100,6 +100,15 @@ public record CheckpointBundle(BundleConfig config, ModelParameters parameters,
     return new CheckpointBundle(config, newParameters, tokenizerJson, newProvenance);
   }
 
+  /** The same bundle pooling token states another way. */
+  public CheckpointBundle withPooling(io.embedspark.model.Pooling pooling) {
+    if (pooling == config.model().pooling()) {
+      return this;
+    }
+    return new CheckpointBundle(BundleConfig.of(config.model().withPooling(pooling),
+        config.maxSequenceLength()), parameters, tokenizerJson, provenance);
+  }
+
   /**
    * The bundle cut to its first {@code layers} transformer layers (a cheaper encoder from a deep
    * pretrained one); the embeddings, projection and tokenizer are kept.
@@ -112,15 +121,12 @@ public record CheckpointBundle(BundleConfig config, ModelParameters parameters,
     if (layers == m.numLayers()) {
       return this;
     }
-    EncoderConfig cut = new EncoderConfig(m.vocabSize(), m.hiddenSize(), layers, m.numHeads(),
-        m.intermediateSize(), m.maxPositions(), m.typeVocabSize(), m.layerNormEps(),
-        m.hiddenDropout(), m.attentionDropout(), m.outputDim(), m.matryoshkaDims());
+    EncoderConfig cut = m.withLayers(layers);
     Map<String, FloatTensor> kept = new LinkedHashMap<>();
     for (String name : ParameterNames.all(cut)) {
       kept.put(name, parameters.get(name));
     }
-    return new CheckpointBundle(new BundleConfig(config.format(), config.formatVersion(), cut,
-        config.maxSequenceLength()), ModelParameters.of(kept, cut, "first " + layers + " layers"),
+    return new CheckpointBundle(BundleConfig.of(cut, config.maxSequenceLength()), ModelParameters.of(kept, cut, "first " + layers + " layers"),
         tokenizerJson, provenance);
   }
 

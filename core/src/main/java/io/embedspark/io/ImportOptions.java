@@ -1,5 +1,6 @@
 package io.embedspark.io;
 
+import io.embedspark.model.Pooling;
 import java.util.List;
 
 /**
@@ -12,9 +13,17 @@ import java.util.List;
  * @param seed seed of a random projection
  * @param numHeads attention heads where the checkpoint does not record them (TensorFlow BERT);
  *     0 infers BERT's 64-wide heads
+ * @param pooling the pooling to give the model; null keeps the source's own (the pooling a
+ *     sentence-transformers directory or a named model declares, else mean)
  */
 public record ImportOptions(int outputDim, List<Integer> matryoshkaDims, int maxSequenceLength,
-    ProjectionInit projection, long seed, int numHeads) {
+    ProjectionInit projection, long seed, int numHeads, Pooling pooling) {
+
+  /** Options that keep the source's pooling. */
+  public ImportOptions(int outputDim, List<Integer> matryoshkaDims, int maxSequenceLength,
+      ProjectionInit projection, long seed, int numHeads) {
+    this(outputDim, matryoshkaDims, maxSequenceLength, projection, seed, numHeads, null);
+  }
 
   /** Options that infer the number of heads. */
   public ImportOptions(int outputDim, List<Integer> matryoshkaDims, int maxSequenceLength,

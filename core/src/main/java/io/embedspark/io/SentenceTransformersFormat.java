@@ -7,6 +7,7 @@ import io.embedspark.error.CorruptArtifactException;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.ModelParameters;
 import io.embedspark.model.ParameterNames;
+import io.embedspark.model.Pooling;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,10 +20,12 @@ import java.util.Map;
  * Writes and reads the directory layout that {@code sentence_transformers.SentenceTransformer}
  * loads (Reimers and Gurevych 2019, arXiv 1908.10084): a Transformer module at the root
  * ({@code config.json}, {@code model.safetensors}, {@code tokenizer.json}), {@code 1_Pooling}
- * (mean), {@code 2_Dense} (the projection, identity activation) and {@code 3_Normalize}.
+ * (mean or CLS), {@code 2_Dense} (the projection, identity activation) and {@code 3_Normalize}.
  */
 public final class SentenceTransformersFormat {
   private static final String POOLING = "1_Pooling";
+  private static final String MEAN_MODE = "pooling_mode_mean_tokens";
+  private static final String CLS_MODE = "pooling_mode_cls_token";
   private static final String DENSE = "2_Dense";
   private static final String NORMALIZE = "3_Normalize";
   private static final String IDENTITY = "torch.nn.modules.linear.Identity";
@@ -51,7 +54,7 @@ public final class SentenceTransformersFormat {
     JsonFiles.write(dir.resolve("modules.json"), modules());
     JsonFiles.write(dir.resolve("config_sentence_transformers.json"), stConfig());
     Files.createDirectories(dir.resolve(POOLING));
-    JsonFiles.write(dir.resolve(POOLING).resolve("config.json"), pooling(m.hiddenSize()));
+    JsonFiles.write(dir.resolve(POOLING).resolve("config.json"), pooling(m));
     Files.createDirectories(dir.resolve(DENSE));
     JsonFiles.write(dir.resolve(DENSE).resolve("config.json"), dense(m));
     SafetensorsWriter.write(dir.resolve(DENSE).resolve("model.safetensors"),
@@ -101,11 +104,12 @@ public final class SentenceTransformersFormat {
     return c;
   }
 
-  private static ObjectNode pooling(int hidden) {
+  private static ObjectNode pooling(EncoderConfig m) {
+    int hidden = m.hiddenSize();
     ObjectNode p = JsonFiles.MAPPER.createObjectNode();
     p.put("word_embedding_dimension", hidden);
-    p.put("pooling_mode_cls_token", false);
-    p.put("pooling_mode_mean_tokens", true);
+    p.put(CLS_MODE, m.pooling() == Pooling.CLS);
+    p.put(MEAN_MODE, m.pooling() == Pooling.MEAN);
     p.put("pooling_mode_max_tokens", false);
     p.put("pooling_mode_mean_sqrt_len_tokens", false);
     p.put("pooling_mode_weightedmean_tokens", false);
@@ -124,7 +128,7 @@ public final class SentenceTransformersFormat {
   }
 
   /**
-   * Reads a sentence-transformers directory whose modules are a BERT Transformer, mean Pooling,
+   * Reads a sentence-transformers directory whose modules are a BERT Transformer, mean or CLS Pooling,
    * an optional identity-activation Dense and an optional Normalize. Without Dense the projection
    * is the identity.
    */
@@ -132,12 +136,13 @@ public final class SentenceTransformersFormat {
     JsonNode modules = JsonFiles.readTree(dir.resolve("modules.json"));
     Path transformer = null;
     Path dense = null;
+    Pooling pooling = Pooling.MEAN;
     for (JsonNode m : modules) {
       String type = m.path("type").asText();
       Path path = dir.resolve(m.path("path").asText());
       switch (type.substring(type.lastIndexOf('.') + 1)) {
         case "Transformer" -> transformer = path;
-        case "Pooling" -> requireMeanPooling(path.resolve("config.json"));
+        case "Pooling" -> pooling = readPooling(path.resolve("config.json"));
         case "Dense" -> dense = path;
         case "Normalize" -> { }
         default -> throw new CorruptArtifactException(dir.resolve("modules.json")
@@ -149,8 +154,8 @@ public final class SentenceTransformersFormat {
       throw new CorruptArtifactException(dir.resolve("modules.json")
           + " has no sentence_transformers.models.Transformer module");
     }
-    return dense == null ? readWithoutDense(dir, transformer, matryoshkaDims)
-        : readWithDense(dir, transformer, dense, matryoshkaDims);
+    return (dense == null ? readWithoutDense(dir, transformer, matryoshkaDims)
+        : readWithDense(dir, transformer, dense, matryoshkaDims)).withPooling(pooling);
   }
 
   private static CheckpointBundle readWithoutDense(Path dir, Path transformer,
@@ -192,20 +197,27 @@ public final class SentenceTransformersFormat {
     return v;
   }
 
-  private static void requireMeanPooling(Path config) {
+  /**
+   * The pooling a {@code 1_Pooling/config.json} sets: exactly one of {@code
+   * pooling_mode_mean_tokens} and {@code pooling_mode_cls_token} true, every other mode false.
+   */
+  private static Pooling readPooling(Path config) {
     JsonNode p = JsonFiles.readTree(config);
-    java.util.List<String> others = new java.util.ArrayList<>();
+    List<String> set = new java.util.ArrayList<>();
     for (var it = p.fields(); it.hasNext(); ) {
       var e = it.next();
-      if (e.getKey().startsWith("pooling_mode_") && !e.getKey().equals("pooling_mode_mean_tokens")
-          && e.getValue().asBoolean(false)) {
-        others.add(e.getKey());
+      if (e.getKey().startsWith("pooling_mode_") && e.getValue().asBoolean(false)) {
+        set.add(e.getKey());
       }
     }
-    if (!p.path("pooling_mode_mean_tokens").asBoolean(false) || !others.isEmpty()) {
-      throw new CorruptArtifactException(config + ": only mean pooling "
-          + "(pooling_mode_mean_tokens = true alone) is supported; also set: " + others);
+    if (set.equals(List.of(MEAN_MODE))) {
+      return Pooling.MEAN;
     }
+    if (set.equals(List.of(CLS_MODE))) {
+      return Pooling.CLS;
+    }
+    throw new CorruptArtifactException(config + ": pooling modes set: " + set + "; supported is "
+        + "exactly one of " + MEAN_MODE + " (mean) and " + CLS_MODE + " (CLS)");
   }
 
   private static int maxSeqLength(Path dir) {

@@ -7,6 +7,7 @@ import io.embedspark.io.FloatTensor;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.ModelParameters;
 import io.embedspark.model.ParameterNames;
+import io.embedspark.model.Pooling;
 import io.embedspark.io.AtomicDirectory;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.JsonFiles;
@@ -20,8 +21,8 @@ import onnx.Onnx.TensorProto;
 
 /**
  * Writes the embedding model as one ONNX graph of standard operators (opset 17): BERT layers
- * (Devlin et al. 2019, arXiv 1810.04805), masked mean pooling, the projection and L2
- * normalisation, exactly what {@code InferenceForward} computes. Inputs {@code input_ids} and
+ * (Devlin et al. 2019, arXiv 1810.04805), pooling (masked mean or the first token), the
+ * projection and L2 normalisation, exactly what the modules' inference passes compute. Inputs {@code input_ids} and
  * {@code attention_mask} are int64 [batch, sequence], with positions 0..sequence-1 and token type
  * 0; the output {@code embedding} is float [batch, outputDim] with unit rows, whose prefixes give
  * the Matryoshka embeddings once re-normalised.
@@ -103,7 +104,7 @@ public final class OnnxEncoderExport {
     for (int i = 0; i < config.numLayers(); i++) {
       x = layer(i, x, maskBias);
     }
-    String pooled = meanPool(x, mask);
+    String pooled = config.pooling() == Pooling.CLS ? firstToken(x) : meanPool(x, mask);
     String projected = linear(ParameterNames.PROJECTION, pooled);
     String sq = g.op("ReduceSum", List.of(g.op("Mul", projected, projected), axes("norm_axes", 1)),
         intAttribute("keepdims", 1));
@@ -222,6 +223,12 @@ public final class OnnxEncoderExport {
     String erf = g.op("Erf", g.op("Div", x, g.scalar("sqrt2", (float) Math.sqrt(2.0))));
     String doubled = g.op("Mul", x, g.op("Add", erf, g.scalar("one", 1f)));
     return g.op("Mul", doubled, g.scalar("half", 0.5f));
+  }
+
+  /** The first token's state, [batch, hidden]. */
+  private String firstToken(String x) {
+    String first = g.constant("first_token", () -> g.longs("first_token", new long[] {0}));
+    return g.op("Gather", List.of(x, first), intAttribute("axis", 1));
   }
 
   private String meanPool(String x, String mask) {

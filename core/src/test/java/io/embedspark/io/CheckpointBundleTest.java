@@ -240,11 +240,61 @@ class CheckpointBundleTest {
   @Test
   void newerFormatVersionIsRejected() throws IOException {
     Path dir = written();
-    editConfig(dir, c -> c.put("formatVersion", 2));
+    editConfig(dir, c -> c.put("formatVersion", 3));
     CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
-        () -> CheckpointBundle.read(dir), "formatVersion 2");
-    assertTrue(e.getMessage().contains("formatVersion = 2"), "names the field and value: "
+        () -> CheckpointBundle.read(dir), "formatVersion 3");
+    assertTrue(e.getMessage().contains("formatVersion = 3"), "names the field and value: "
         + e.getMessage());
+  }
+
+  @Test
+  void configListsTheModulesInOrder() throws IOException {
+    Path dir = written();
+    com.fasterxml.jackson.databind.JsonNode c = JsonFiles.readTree(dir.resolve("config.json"));
+    assertEquals(2, c.get("formatVersion").asInt());
+    List<String> types = new java.util.ArrayList<>();
+    c.get("modules").forEach(m -> types.add(m.get("type").asText()));
+    assertEquals(List.of("token_embeddings", "transformer_layer", "transformer_layer", "pooling",
+        "dense", "normalize"), types);
+    assertEquals("mean", c.get("modules").get(3).get("mode").asText());
+  }
+
+  @Test
+  void aModuleListThatDisagreesWithTheModelIsNamed() throws IOException {
+    Path dir = written();
+    editConfig(dir, c -> ((ObjectNode) c.get("modules").get(3)).put("mode", "cls"));
+    CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
+        () -> CheckpointBundle.read(dir), "CLS in the list, mean in the model");
+    assertTrue(e.getMessage().contains("modules[3] = pooling (cls)"), "names the entry: "
+        + e.getMessage());
+    assertTrue(e.getMessage().contains("pooling (mean)"), "says what the model implies: "
+        + e.getMessage());
+  }
+
+  @Test
+  void aVersionOneConfigCannotDeclareClsPooling() throws IOException {
+    Path dir = written();
+    editConfig(dir, c -> {
+      c.put("formatVersion", 1);
+      c.remove("modules");
+      ((ObjectNode) c.get("model")).put("pooling", "cls");
+    });
+    CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
+        () -> CheckpointBundle.read(dir), "version 1 bundles mean-pool");
+    assertTrue(e.getMessage().contains("model.pooling = cls"), e.getMessage());
+  }
+
+  @Test
+  void aClsBundleRoundTripsAndEmbedsByItsFirstToken(@TempDir Path tmp) {
+    CheckpointBundle cls = bundle.withPooling(io.embedspark.model.Pooling.CLS);
+    cls.write(tmp.resolve("cls"), false);
+    CheckpointBundle back = CheckpointBundle.read(tmp.resolve("cls"));
+    assertEquals(io.embedspark.model.Pooling.CLS, back.config().model().pooling());
+    assertEquals(cls.config(), back.config());
+    float[][] clsRows = TinyBundles.embed(back, DataType.FLOAT);
+    float[][] meanRows = TinyBundles.embed(bundle, DataType.FLOAT);
+    assertFalse(java.util.Arrays.equals(clsRows[0], meanRows[0]),
+        "negative control: pooling changes the embedding");
   }
 
   @Test

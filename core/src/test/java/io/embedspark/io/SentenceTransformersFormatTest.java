@@ -1,5 +1,6 @@
 package io.embedspark.io;
 
+import io.embedspark.model.Pooling;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -151,17 +152,37 @@ class SentenceTransformersFormatTest {
   }
 
   @Test
-  void clsPoolingIsRejected() {
+  void clsPoolingRoundTripsAndEmbedsAsTheClsModel() {
+    CheckpointBundle cls = bundle.withPooling(Pooling.CLS);
+    Path dir = tmp.resolve("st-cls");
+    SentenceTransformersFormat.write(cls, dir, false);
+    JsonNode p = JsonFiles.readTree(dir.resolve("1_Pooling/config.json"));
+    assertTrue(p.get("pooling_mode_cls_token").asBoolean(), "CLS pooling on");
+    assertFalse(p.get("pooling_mode_mean_tokens").asBoolean(), "mean pooling off");
+    CheckpointBundle back = readBack(dir);
+    assertEquals(Pooling.CLS, back.config().model().pooling());
+    assertEquals(cls.config(), back.config(), "the whole config, pooling included");
+    float[][] expected = TinyBundles.embed(cls, DataType.FLOAT);
+    float[][] actual = TinyBundles.embed(back, DataType.FLOAT);
+    float[][] mean = TinyBundles.embed(bundle, DataType.FLOAT);
+    for (int i = 0; i < expected.length; i++) {
+      assertArrayEquals(expected[i], actual[i], "text " + i + " embeds as the CLS model");
+    }
+    assertFalse(java.util.Arrays.equals(expected[0], mean[0]),
+        "negative control: the mean-pooled model embeds otherwise");
+  }
+
+  @Test
+  void noPoolingModeSetIsRejected() {
     Path dir = exported();
     Path pooling = dir.resolve("1_Pooling/config.json");
     ObjectNode p = (ObjectNode) JsonFiles.readTree(pooling);
-    p.put("pooling_mode_cls_token", true);
     p.put("pooling_mode_mean_tokens", false);
     JsonFiles.write(pooling, p);
     CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
-        () -> readBack(dir), "CLS pooling is not what the encoder computes");
+        () -> readBack(dir), "no pooling at all");
     assertTrue(e.getMessage().contains("1_Pooling"), "names the file: " + e.getMessage());
-    assertTrue(e.getMessage().contains("mean pooling"), "says what is supported: "
+    assertTrue(e.getMessage().contains("pooling_mode_cls_token"), "says what is supported: "
         + e.getMessage());
   }
 

@@ -79,7 +79,7 @@ class OnnxBertImporterTest {
 
   /** ONNX Runtime's last_hidden_state of the exported file, mean-pooled over real tokens. */
   static double[][] onnxRuntimePooled(Path file, TokenBatch b) throws Exception {
-    try (MeanPooledOnnxModel ort = new MeanPooledOnnxModel(Files.readAllBytes(file), 1, false)) {
+    try (PooledOnnxModel ort = new PooledOnnxModel(Files.readAllBytes(file), 1, false)) {
       float[][] pooled = ort.embed(b);
       double[][] out = new double[pooled.length][];
       for (int i = 0; i < pooled.length; i++) {

@@ -123,4 +123,21 @@ class OnnxEncoderExportTest {
     assertThrows(InvalidInputException.class,
         () -> OnnxEncoderExport.writeDirectory(bundle, Operators.STANDARD, dir, false));
   }
+
+  @ParameterizedTest
+  @EnumSource(Operators.class)
+  void clsPoolingMatchesPyTorch(Operators operators) {
+    var cls = bundle.config().model().withPooling(io.embedspark.model.Pooling.CLS);
+    byte[] model = OnnxEncoderExport.toBytes(cls, bundle.parameters(), operators);
+    try (OnnxRuntimeEncoder encoder = OnnxRuntimeEncoder.create(model, cls.outputDim(), 1)) {
+      float[][] onnx = encoder.embed(Golden.batch());
+      double diff = Golden.maxAbsDiff(Nd4j.createFromArray(onnx),
+          Golden.matrix("cls_embedding"));
+      System.out.println("OnnxEncoderExportTest: CLS pooling (" + operators + ") vs PyTorch "
+          + "max |diff| = " + diff);
+      assertTrue(diff <= FLOAT_TOLERANCE, "CLS: " + diff);
+      double control = Golden.maxAbsDiff(Nd4j.createFromArray(onnx), Golden.matrix("embedding"));
+      assertTrue(control > 1e-2, "negative control: the mean-pooled golden differs " + control);
+    }
+  }
 }

@@ -1,6 +1,6 @@
 package io.embedspark.jobs.embed;
 
-import io.embedspark.onnx.MeanPooledOnnxModel;
+import io.embedspark.onnx.PooledOnnxModel;
 import io.embedspark.tokenize.TextTokenizer;
 import io.embedspark.tokenize.TokenBatch;
 import java.io.IOException;
@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * ONNX Runtime's inference of a BERT-family ONNX file ({@link MeanPooledOnnxModel}) as the speed
+ * ONNX Runtime's inference of a BERT-family ONNX file ({@link PooledOnnxModel}) as the speed
  * anchor of bulk embedding: the same texts cut by the same tokenizer, sorted by length into
  * batches of a fixed number of rows, with the intra-op thread count set (concurrent sessions with
  * ONNX Runtime's default threads thrash). Tokenization is not timed.
@@ -24,7 +24,7 @@ final class OnnxRuntimeReference {
 
   static Run embed(Path onnx, TextTokenizer tokenizer, List<String> texts, int threads,
       int batchRows) throws IOException {
-    try (MeanPooledOnnxModel model = new MeanPooledOnnxModel(Files.readAllBytes(onnx), threads,
+    try (PooledOnnxModel model = new PooledOnnxModel(Files.readAllBytes(onnx), threads,
         true)) {
       TokenBatch all = tokenizer.encode(texts);
       int[] order = IntStream.range(0, all.size()).boxed()

@@ -1,6 +1,6 @@
 package io.embedspark.jobs.train;
 
-import io.embedspark.gradcache.ManualBackprop;
+import io.embedspark.backprop.ManualBackprop;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.NativeThreads;
 import io.embedspark.tokenize.TokenBatch;

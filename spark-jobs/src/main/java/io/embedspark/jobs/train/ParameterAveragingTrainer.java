@@ -2,12 +2,12 @@ package io.embedspark.jobs.train;
 
 import io.embedspark.data.TaskPrompts;
 import io.embedspark.data.TrainingExample;
-import io.embedspark.gradcache.BackpropEngine;
+import io.embedspark.backprop.BackpropEngine;
 import io.embedspark.gradcache.ContrastiveTokens;
 import io.embedspark.gradcache.GradientCache;
 import io.embedspark.gradcache.GradientStep;
-import io.embedspark.gradcache.ManualBackprop;
-import io.embedspark.gradcache.TrainableEncoder;
+import io.embedspark.backprop.ManualBackprop;
+import io.embedspark.backprop.TrainableEncoder;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.JsonFiles;
 import io.embedspark.io.Provenance;

@@ -1,7 +1,7 @@
 package io.embedspark.jobs.train;
 
-import io.embedspark.gradcache.ManualBackprop;
-import io.embedspark.gradcache.TrainableEncoder;
+import io.embedspark.backprop.ManualBackprop;
+import io.embedspark.backprop.TrainableEncoder;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.ModelParameters;
 import io.embedspark.model.ParameterNames;

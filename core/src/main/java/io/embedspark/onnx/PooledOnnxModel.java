@@ -5,28 +5,37 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.embedspark.embed.BatchEncoder;
+import io.embedspark.model.Pooling;
 import io.embedspark.tokenize.TokenBatch;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
 /**
  * ONNX Runtime's run of a BERT-family ONNX file someone else exported (first output the token
- * states [batch, sequence, hidden]), masked-mean-pooled in Java and optionally L2-normalised: the
- * independent reference that imported models and the inference engines are checked and timed
- * against. Pooling sums in double.
+ * states [batch, sequence, hidden]), pooled in Java (masked mean, or the first token) and
+ * optionally L2-normalised: the independent reference that imported models and the inference
+ * engines are checked and timed against. Pooling sums in double.
  */
-public final class MeanPooledOnnxModel implements BatchEncoder, AutoCloseable {
+public final class PooledOnnxModel implements BatchEncoder, AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final OrtSession session;
   private final boolean normalise;
+  private final Pooling pooling;
+
+  /** A mean-pooling reference. */
+  public PooledOnnxModel(byte[] model, int threads, boolean normalise) {
+    this(model, threads, normalise, Pooling.MEAN);
+  }
 
   /**
    * @param model the ONNX file's bytes
    * @param threads ONNX Runtime's intra-op threads
    * @param normalise divide each pooled vector by its L2 norm
+   * @param pooling how token states become one vector
    */
-  public MeanPooledOnnxModel(byte[] model, int threads, boolean normalise) {
+  public PooledOnnxModel(byte[] model, int threads, boolean normalise, Pooling pooling) {
     this.normalise = normalise;
+    this.pooling = pooling;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(threads);
       options.setInterOpNumThreads(1);
@@ -53,14 +62,15 @@ public final class MeanPooledOnnxModel implements BatchEncoder, AutoCloseable {
         float[][] out = new float[n][h];
         for (int i = 0; i < n; i++) {
           double[] sum = new double[h];
-          for (int j = 0; j < b.lengths()[i]; j++) {
+          int tokens = pooling == Pooling.CLS ? 1 : b.lengths()[i];
+          for (int j = 0; j < tokens; j++) {
             for (int k = 0; k < h; k++) {
               sum[k] += v.get((i * t + j) * h + k);
             }
           }
           double norm = 0;
           for (int k = 0; k < h; k++) {
-            sum[k] /= b.lengths()[i];
+            sum[k] /= tokens;
             norm += sum[k] * sum[k];
           }
           double scale = normalise ? 1 / Math.sqrt(norm + 1e-24) : 1;
