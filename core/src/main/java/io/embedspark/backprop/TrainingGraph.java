@@ -6,6 +6,7 @@ import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.EncoderGraph;
 import io.embedspark.model.ModelParameters;
 import io.embedspark.model.ParameterNames;
+import io.embedspark.model.modules.TokenEmbeddings;
 import io.embedspark.tokenize.TokenBatch;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -147,7 +148,7 @@ public final class TrainingGraph implements TrainableEncoder {
     grads.put(ParameterNames.WORD_EMBEDDINGS,
         segmentSum(input, rows.ids(), config.vocabSize()));
     grads.put(ParameterNames.POSITION_EMBEDDINGS,
-        segmentSum(input, rows.positions(), config.maxPositions()));
+        segmentSum(input, TokenEmbeddings.positionIds(config, rows), config.maxPositions()));
     grads.put(ParameterNames.TOKEN_TYPE_EMBEDDINGS,
         segmentSum(input, new int[rows.ids().length], config.typeVocabSize()));
     return grads;
@@ -183,7 +184,7 @@ public final class TrainingGraph implements TrainableEncoder {
     int h = config.hiddenSize();
     INDArray sum = Nd4j.pullRows(tables.get(ParameterNames.WORD_EMBEDDINGS), 1, chunk.ids());
     sum.addi(Nd4j.pullRows(tables.get(ParameterNames.POSITION_EMBEDDINGS), 1,
-        chunk.positions()));
+        TokenEmbeddings.positionIds(config, chunk)));
     sum.addiRowVector(tables.get(ParameterNames.TOKEN_TYPE_EMBEDDINGS).getRow(0));
     sd.getVariable(EncoderGraph.EMBEDDING_INPUT)
         .setArray(sum.reshape(chunk.size(), chunk.width(), h));

@@ -32,7 +32,7 @@ public final class GraphProfile {
     SameDiff sd = EncoderGraph.build(config.withoutDropout(), DataType.FLOAT, false);
     ModelParameters.initialise(config, 1).copyInto(sd);
     TokenBatch tokens = InferenceBenchmark.randomBatch(config.vocabSize(), batch, width);
-    var placeholders = EmbeddingModel.placeholders(tokens, DataType.FLOAT);
+    var placeholders = EmbeddingModel.placeholders(config, tokens, DataType.FLOAT);
     for (int i = 0; i < 2; i++) {
       sd.outputSingle(placeholders, EncoderGraph.EMBEDDING);
     }

@@ -46,9 +46,10 @@ public record BundleConfig(String format, int formatVersion, EncoderConfig model
       throw new CorruptArtifactException(source + ": missing key 'model'");
     }
     List<String> problems = model.problems("model.");
-    if (maxSequenceLength <= 0 || maxSequenceLength > model.maxPositions()) {
+    if (maxSequenceLength <= 0 || maxSequenceLength > model.maxTokens()) {
       problems.add("maxSequenceLength = " + maxSequenceLength + " must be in 1.."
-          + model.maxPositions() + " (model.maxPositions)");
+          + model.maxTokens() + (model.positionOffset() == 0 ? " (model.maxPositions)"
+          : " (model.maxPositions - model.positionOffset)"));
     }
     moduleProblems(problems);
     if (!problems.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.embedspark.io;
 
+import io.embedspark.model.Pooling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.embedspark.error.CorruptArtifactException;
@@ -10,10 +11,14 @@ import java.util.Set;
 
 /**
  * Maps a Hugging Face {@code BertConfig} ({@code config.json} of {@code BertModel}, MiniLM,
- * multilingual BERT) to and from the encoder part of an {@link EncoderConfig}.
+ * multilingual BERT) or {@code RobertaConfig} / {@code XLMRobertaConfig} (RoBERTa, XLM-R,
+ * multilingual-e5, bge-m3) to and from the encoder part of an {@link EncoderConfig}. RoBERTa-family
+ * models are BERT's encoder with positions counted from padding_idx + 1 ({@code
+ * positionOffset}).
  */
 public final class HuggingFaceBertConfig {
   private static final Set<String> BERT_LIKE = Set.of("bert");
+  private static final Set<String> ROBERTA_LIKE = Set.of("roberta", "xlm-roberta", "camembert");
 
   private HuggingFaceBertConfig() {}
 
@@ -26,9 +31,11 @@ public final class HuggingFaceBertConfig {
   public static EncoderConfig read(Path file, int outputDim, List<Integer> matryoshkaDims) {
     JsonNode c = JsonFiles.readTree(file);
     String type = c.path("model_type").asText("bert");
-    if (!BERT_LIKE.contains(type)) {
+    boolean roberta = ROBERTA_LIKE.contains(type);
+    if (!BERT_LIKE.contains(type) && !roberta) {
       throw new CorruptArtifactException(file + ": model_type = '" + type
-          + "' is not supported; this encoder imports BERT-layout checkpoints (model_type bert)");
+          + "' is not supported; this encoder imports BERT-layout checkpoints (model_type bert, "
+          + "roberta, xlm-roberta, camembert)");
     }
     String act = c.path("hidden_act").asText("gelu");
     if (!act.equals("gelu")) {
@@ -48,7 +55,8 @@ public final class HuggingFaceBertConfig {
         required(c, "intermediate_size", file), required(c, "max_position_embeddings", file),
         c.path("type_vocab_size").asInt(2), c.path("layer_norm_eps").asDouble(1e-12),
         c.path("hidden_dropout_prob").asDouble(0.1),
-        c.path("attention_probs_dropout_prob").asDouble(0.1), out, dims);
+        c.path("attention_probs_dropout_prob").asDouble(0.1), out, dims, Pooling.MEAN,
+        roberta ? c.path("pad_token_id").asInt(1) + 1 : 0);
   }
 
   private static int required(JsonNode c, String key, Path file) {
@@ -60,11 +68,15 @@ public final class HuggingFaceBertConfig {
     return v.asInt();
   }
 
-  /** A {@code BertConfig} JSON for the encoder of this config. */
+  /**
+   * A {@code BertConfig} JSON for the encoder of this config, or a {@code RobertaConfig} when its
+   * positions start after a padding index.
+   */
   public static ObjectNode write(EncoderConfig m) {
     ObjectNode c = JsonFiles.MAPPER.createObjectNode();
-    c.putArray("architectures").add("BertModel");
-    c.put("model_type", "bert");
+    boolean roberta = m.positionOffset() > 0;
+    c.putArray("architectures").add(roberta ? "RobertaModel" : "BertModel");
+    c.put("model_type", roberta ? "roberta" : "bert");
     c.put("vocab_size", m.vocabSize());
     c.put("hidden_size", m.hiddenSize());
     c.put("num_hidden_layers", m.numLayers());
@@ -78,7 +90,7 @@ public final class HuggingFaceBertConfig {
     c.put("attention_probs_dropout_prob", m.attentionDropout());
     c.put("position_embedding_type", "absolute");
     c.put("initializer_range", 0.02);
-    c.put("pad_token_id", 0);
+    c.put("pad_token_id", roberta ? m.positionOffset() - 1 : 0);
     c.put("torch_dtype", "float32");
     return c;
   }

@@ -17,8 +17,9 @@ import java.util.Map;
 /**
  * Imports a BERT-family checkpoint in Hugging Face layout ({@code config.json},
  * {@code model.safetensors}, {@code tokenizer.json} or {@code vocab.txt}) as a bundle, keeping the
- * encoder and adding a projection. Tensor names may carry a {@code bert.} prefix (as saved by
- * {@code BertForMaskedLM}); pooler and task heads are dropped.
+ * encoder and adding a projection. Tensor names may carry a {@code bert.} or {@code roberta.}
+ * prefix (as saved by {@code BertForMaskedLM}, {@code XLMRobertaForMaskedLM}); pooler and task
+ * heads are dropped.
  */
 public final class HuggingFaceImporter {
   private HuggingFaceImporter() {}
@@ -40,7 +41,7 @@ public final class HuggingFaceImporter {
     ModelParameters params = ModelParameters.of(
         options.projection().complete(encoder, config, options.seed()), config,
         weights.toString()).requireFinite(weights.toString());
-    int maxLength = Math.min(options.maxSequenceLength(), config.maxPositions());
+    int maxLength = Math.min(options.maxSequenceLength(), config.maxTokens());
     String tokenizer = tokenizerJson(dir);
     Provenance provenance = Provenance.now("import:huggingface:" + dir.toAbsolutePath(),
         List.of(), options.seed(), JsonFiles.MAPPER.valueToTree(options), null);
@@ -52,18 +53,26 @@ public final class HuggingFaceImporter {
   static Map<String, FloatTensor> encoderTensors(Map<String, FloatTensor> all, Path source) {
     Map<String, FloatTensor> out = new LinkedHashMap<>();
     for (Map.Entry<String, FloatTensor> e : all.entrySet()) {
-      String name = legacyLayerNormName(
-          e.getKey().startsWith("bert.") ? e.getKey().substring(5) : e.getKey());
-      if (name.startsWith("pooler.") || name.startsWith("cls.")
+      String name = legacyLayerNormName(withoutModelPrefix(e.getKey()));
+      if (name.startsWith("pooler.") || name.startsWith("cls.") || name.startsWith("lm_head.")
           || name.equals("embeddings.position_ids")) {
         continue;
       }
       if (out.put(name, e.getValue()) != null) {
         throw new CorruptArtifactException(source + ": tensor '" + name
-            + "' appears both with and without the 'bert.' prefix");
+            + "' appears both with and without a model prefix ('bert.', 'roberta.')");
       }
     }
     return out;
+  }
+
+  private static String withoutModelPrefix(String name) {
+    for (String prefix : new String[] {"bert.", "roberta."}) {
+      if (name.startsWith(prefix)) {
+        return name.substring(prefix.length());
+      }
+    }
+    return name;
   }
 
   /** Old BERT checkpoints name layer-norm tensors {@code gamma} and {@code beta}. */

@@ -73,7 +73,8 @@ public final class SentenceTransformersFormat {
 
   private static ObjectNode tokenizerConfig(CheckpointBundle bundle) {
     ObjectNode t = JsonFiles.MAPPER.createObjectNode();
-    t.put("tokenizer_class", "BertTokenizer");
+    t.put("tokenizer_class", bundle.config().model().positionOffset() > 0
+        ? "PreTrainedTokenizerFast" : "BertTokenizer");
     t.put("model_max_length", bundle.config().maxSequenceLength());
     return t;
   }

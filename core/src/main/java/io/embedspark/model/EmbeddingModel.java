@@ -51,11 +51,13 @@ public final class EmbeddingModel implements AutoCloseable {
   }
 
   /** Placeholder values for a token batch, for any graph built by {@link EncoderGraph}. */
-  public static Map<String, INDArray> placeholders(TokenBatch batch, DataType dtype) {
+  public static Map<String, INDArray> placeholders(EncoderConfig config, TokenBatch batch,
+      DataType dtype) {
     long[] shape = {batch.size(), batch.width()};
     Map<String, INDArray> p = new HashMap<>();
     p.put(EncoderGraph.INPUT_IDS, Nd4j.createFromArray(batch.ids()).reshape(shape));
-    p.put(EncoderGraph.POSITION_IDS, Nd4j.createFromArray(batch.positions()).reshape(shape));
+    p.put(EncoderGraph.POSITION_IDS, Nd4j.createFromArray(
+        io.embedspark.model.modules.TokenEmbeddings.positionIds(config, batch)).reshape(shape));
     p.put(EncoderGraph.TOKEN_TYPE_IDS, Nd4j.zeros(DataType.INT, shape));
     p.put(EncoderGraph.ATTENTION_MASK,
         Nd4j.createFromArray(batch.mask()).reshape(shape).castTo(dtype));
@@ -85,7 +87,7 @@ public final class EmbeddingModel implements AutoCloseable {
     if (batch.size() == 0) {
       return Nd4j.create(dtype, 0, config.outputDim());
     }
-    return graph().outputSingle(placeholders(batch, dtype), EncoderGraph.EMBEDDING);
+    return graph().outputSingle(placeholders(config, batch, dtype), EncoderGraph.EMBEDDING);
   }
 
   private INDArray run(TokenBatch batch, String output, int width) {

@@ -26,6 +26,9 @@ import java.util.List;
  *     {@code outputDim}
  * @param pooling how token states become one vector; {@link Pooling#MEAN} when absent (bundles
  *     written before pooling was configurable)
+ * @param positionOffset the position id of a text's first token: 0 for BERT; RoBERTa and
+ *     XLM-RoBERTa (Liu et al. 2019, arXiv 1907.11692; Conneau et al. 2020, arXiv 1911.02116)
+ *     count positions after the padding index, padding_idx + 1 = 2
  */
 public record EncoderConfig(
     int vocabSize,
@@ -40,7 +43,8 @@ public record EncoderConfig(
     double attentionDropout,
     int outputDim,
     List<Integer> matryoshkaDims,
-    Pooling pooling) implements java.io.Serializable {
+    Pooling pooling,
+    int positionOffset) implements java.io.Serializable {
 
   public EncoderConfig {
     matryoshkaDims = List.copyOf(matryoshkaDims);
@@ -54,7 +58,23 @@ public record EncoderConfig(
       List<Integer> matryoshkaDims) {
     this(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions,
         typeVocabSize, layerNormEps, hiddenDropout, attentionDropout, outputDim, matryoshkaDims,
-        Pooling.MEAN);
+        Pooling.MEAN, 0);
+  }
+
+  /** A config with BERT's positions (starting at 0). */
+  public EncoderConfig(int vocabSize, int hiddenSize, int numLayers, int numHeads,
+      int intermediateSize, int maxPositions, int typeVocabSize, double layerNormEps,
+      double hiddenDropout, double attentionDropout, int outputDim,
+      List<Integer> matryoshkaDims, Pooling pooling) {
+    this(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions,
+        typeVocabSize, layerNormEps, hiddenDropout, attentionDropout, outputDim, matryoshkaDims,
+        pooling, 0);
+  }
+
+  /** The longest text, special tokens included, that the position table covers. */
+  @JsonIgnore
+  public int maxTokens() {
+    return maxPositions - positionOffset;
   }
 
   /** Width of one attention head. */
@@ -67,34 +87,35 @@ public record EncoderConfig(
   public EncoderConfig withVocabSize(int newVocabSize) {
     return new EncoderConfig(newVocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
         maxPositions, typeVocabSize, layerNormEps, hiddenDropout, attentionDropout, outputDim,
-        matryoshkaDims, pooling);
+        matryoshkaDims, pooling, positionOffset);
   }
 
   /** The same config with another projection size and Matryoshka dims. */
   public EncoderConfig withOutput(int newOutputDim, List<Integer> newMatryoshkaDims) {
     return new EncoderConfig(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
         maxPositions, typeVocabSize, layerNormEps, hiddenDropout, attentionDropout, newOutputDim,
-        newMatryoshkaDims, pooling);
+        newMatryoshkaDims, pooling, positionOffset);
   }
 
   /** The same config with another pooling. */
   public EncoderConfig withPooling(Pooling newPooling) {
     return new EncoderConfig(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
         maxPositions, typeVocabSize, layerNormEps, hiddenDropout, attentionDropout, outputDim,
-        matryoshkaDims, newPooling);
+        matryoshkaDims, newPooling, positionOffset);
   }
 
   /** The same config with only the first {@code layers} transformer layers. */
   public EncoderConfig withLayers(int layers) {
     return new EncoderConfig(vocabSize, hiddenSize, layers, numHeads, intermediateSize,
         maxPositions, typeVocabSize, layerNormEps, hiddenDropout, attentionDropout, outputDim,
-        matryoshkaDims, pooling);
+        matryoshkaDims, pooling, positionOffset);
   }
 
   /** The same config with dropout switched off, for inference and exactness tests. */
   public EncoderConfig withoutDropout() {
     return new EncoderConfig(vocabSize, hiddenSize, numLayers, numHeads, intermediateSize,
-        maxPositions, typeVocabSize, layerNormEps, 0.0, 0.0, outputDim, matryoshkaDims, pooling);
+        maxPositions, typeVocabSize, layerNormEps, 0.0, 0.0, outputDim, matryoshkaDims, pooling,
+        positionOffset);
   }
 
   /**
@@ -119,6 +140,10 @@ public record EncoderConfig(
     }
     if (!(layerNormEps > 0 && layerNormEps < 1)) {
       p.add(prefix + "layerNormEps = " + layerNormEps + " must be in (0, 1)");
+    }
+    if (positionOffset < 0 || (maxPositions > 0 && positionOffset >= maxPositions)) {
+      p.add(prefix + "positionOffset = " + positionOffset + " must be in 0.."
+          + (maxPositions - 1) + " (" + prefix + "maxPositions - 1)");
     }
     probability(p, prefix + "hiddenDropout", hiddenDropout);
     probability(p, prefix + "attentionDropout", attentionDropout);

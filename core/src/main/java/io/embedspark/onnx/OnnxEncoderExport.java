@@ -23,8 +23,8 @@ import onnx.Onnx.TensorProto;
  * Writes the embedding model as one ONNX graph of standard operators (opset 17): BERT layers
  * (Devlin et al. 2019, arXiv 1810.04805), pooling (masked mean or the first token), the
  * projection and L2 normalisation, exactly what the modules' inference passes compute. Inputs {@code input_ids} and
- * {@code attention_mask} are int64 [batch, sequence], with positions 0..sequence-1 and token type
- * 0; the output {@code embedding} is float [batch, outputDim] with unit rows, whose prefixes give
+ * {@code attention_mask} are int64 [batch, sequence], with positions from the config's offset
+ * (0, or 2 for RoBERTa-family models) and token type 0; the output {@code embedding} is float [batch, outputDim] with unit rows, whose prefixes give
  * the Matryoshka embeddings once re-normalised.
  *
  * <p>The attention scale is folded into the query projection, as in the ND4J inference pass. GELU is written as x * 0.5 * (1 + erf(x / sqrt 2)), the pattern ONNX
@@ -131,8 +131,11 @@ public final class OnnxEncoderExport {
     String words = g.op("Gather", param(ParameterNames.WORD_EMBEDDINGS), INPUT_IDS);
     String length = g.op("Slice", g.op("Shape", INPUT_IDS), axes("dim1_start", 1),
         axes("dim1_end", 2));
-    String positions = g.op("Slice", param(ParameterNames.POSITION_EMBEDDINGS),
-        axes("zero", 0), length, axes("axis0", 0));
+    int offset = config.positionOffset();
+    String start = offset == 0 ? axes("zero", 0) : axes("position_offset", offset);
+    String end = offset == 0 ? length : g.op("Add", length, start);
+    String positions = g.op("Slice", param(ParameterNames.POSITION_EMBEDDINGS), start, end,
+        axes("axis0", 0));
     FloatTensor types = parameters.get(ParameterNames.TOKEN_TYPE_EMBEDDINGS);
     float[] type0 = java.util.Arrays.copyOf(types.values(), config.hiddenSize());
     String x = g.op("Add", g.op("Add", words, positions),

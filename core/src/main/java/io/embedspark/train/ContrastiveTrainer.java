@@ -14,7 +14,6 @@ import io.embedspark.loss.ContrastiveBatch;
 import io.embedspark.loss.GeminiNceLoss;
 import io.embedspark.loss.MatryoshkaLoss;
 import io.embedspark.optim.AdamW;
-import io.embedspark.optim.GradientClipping;
 import io.embedspark.optim.LearningRateSchedule;
 import io.embedspark.tokenize.TextTokenizer;
 import java.nio.file.Path;
@@ -27,12 +26,13 @@ import java.util.stream.Collectors;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Trains an embedding model with the Gemini recipe's loss: each step draws a contrastive batch,
- * runs a gradient-cache step (on this machine, or spread over Spark executors by a
- * {@link StepFactory} the Spark job supplies: the same chunks and seeds, so the same numbers),
- * clips, and takes an AdamW step on a warmup/decay schedule. Writes a checkpoint every {@code checkpointEvery} steps and at the end, a progress
- * line and a {@code metrics.jsonl} line per step, and resumes from the newest checkpoint in its
- * run directory so that the resumed run is identical to an uninterrupted one.
+ * The one training loop, with the Gemini recipe's loss: it resumes from the newest checkpoint in
+ * its run directory (so a resumed run is identical to an uninterrupted one), lets a {@link
+ * TrainingStrategy} advance the model a round at a time (a global-batch gradient step on this
+ * machine or across Spark executors, or a round of parameter averaging), stops with the rate and
+ * batches when a round's loss or gradient norm is not finite, and writes a progress line and a
+ * {@code metrics.jsonl} line per round and a checkpoint every {@code checkpointEvery} steps and
+ * at the end.
  */
 public final class ContrastiveTrainer {
   private static final double BETA1 = 0.9;
@@ -43,8 +43,7 @@ public final class ContrastiveTrainer {
   private final Path runDir;
   private final DataType dtype;
   private final Consumer<String> progress;
-  private final StepFactory steps;
-  private final String origin;
+  private final TrainingStrategy strategy;
   private Consumer<Path> checkpointWritten = dir -> { };
 
   /** Makes the step computation for a run, given the driver's encoder and the loss. */
@@ -60,18 +59,25 @@ public final class ContrastiveTrainer {
   }
 
   /**
+   * A trainer taking global-batch gradient steps.
+   *
    * @param steps how each step's gradients are computed
    * @param origin recorded in checkpoints' provenance, e.g. {@code train:spark-global-batch}
    */
   public ContrastiveTrainer(TrainerConfig config, TaskPrompts prompts, Path runDir,
       DataType dtype, Consumer<String> progress, StepFactory steps, String origin) {
+    this(config, prompts, runDir, dtype, progress, new GradientSteps(steps, origin));
+  }
+
+  /** A trainer advancing by {@code strategy}. */
+  public ContrastiveTrainer(TrainerConfig config, TaskPrompts prompts, Path runDir,
+      DataType dtype, Consumer<String> progress, TrainingStrategy strategy) {
     this.config = config;
     this.prompts = prompts;
     this.runDir = runDir;
     this.dtype = dtype;
     this.progress = progress;
-    this.steps = steps;
-    this.origin = origin;
+    this.strategy = strategy;
   }
 
   /** Called with each checkpoint directory once it is in place, e.g. to copy it elsewhere. */
@@ -99,28 +105,57 @@ public final class ContrastiveTrainer {
    */
   public Result train(CheckpointBundle start, BatchSource batches, long stopAfter) {
     AdamW adam = optimizer(config);
-    Map<String, String> run = RunIdentity.of(config, batches, null, null);
+    String[] extra = strategy.identity();
+    Map<String, String> run = RunIdentity.of(config, batches, extra[0], extra[1]);
     TrainingCheckpoint.Start begin = TrainingCheckpoint.resume(runDir, start, adam, dtype,
         progress, run);
     CheckpointBundle model = begin.model();
     long done = begin.done();
-    TrainableEncoder graph = BackpropEngine.MANUAL.create(model.config().model(), dtype,
+    long firstDone = done;
+    long end = Math.min(stopAfter, config.steps());
+    TrainableEncoder encoder = BackpropEngine.MANUAL.create(model.config().model(), dtype,
         config.dropout());
-    graph.load(model.parameters());
+    encoder.load(model.parameters());
+    List<Integer> dims = model.config().model().matryoshkaDims();
+    MetricsLog metrics = new MetricsLog(runDir);
     List<StepMetrics> measured = new ArrayList<>();
+    double totalSeconds = 0;
     try (TextTokenizer tokenizer = model.tokenizer()) {
-      Loop loop = new Loop(graph, adam, new ContrastiveBatcher(tokenizer, prompts),
-          batches, model);
-      for (long step = done + 1; step <= Math.min(stopAfter, config.steps()); step++) {
-        measured.add(loop.step(step));
-        if (step % config.checkpointEvery() == 0 || step == config.steps() || step == stopAfter) {
-          model = loop.snapshot(step, batches.size());
-          checkpointWritten.accept(TrainingCheckpoint.write(runDir, step, model, adam, run));
+      strategy.start(new TrainingStrategy.Context(config, encoder, adam,
+          new ContrastiveBatcher(tokenizer, prompts), batches, new LearningRateSchedule(
+              config.learningRate(), config.warmupSteps(), config.steps(),
+              config.finalLearningRateFraction()), progress));
+      while (done < end) {
+        long t0 = System.nanoTime();
+        TrainingStrategy.Round r = strategy.advance(done, end);
+        if (!r.finite()) {
+          throw new TrainingDivergedException(r.divergence());
+        }
+        int k = (int) (r.lastStep() - done);
+        done = r.lastStep();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        totalSeconds += seconds;
+        StepMetrics m = new StepMetrics(done, r.loss(), r.lossPerDim(), r.learningRate(),
+            r.gradNorm(), r.examples() / seconds, r.tokens() / seconds, seconds);
+        progress.accept(m.progressLine(config.steps(), dims, totalSeconds / (done - firstDone)));
+        metrics.append(m);
+        measured.add(m);
+        if (done % config.checkpointEvery() < k || done == config.steps() || done == end) {
+          model = snapshot(start, encoder, done, batches.size());
+          checkpointWritten.accept(TrainingCheckpoint.write(runDir, done, model, adam, run));
         }
       }
     }
     writeLossCurve(runDir, model);
     return new Result(model, measured);
+  }
+
+  private CheckpointBundle snapshot(CheckpointBundle start, TrainableEncoder encoder, long step,
+      int examples) {
+    Provenance p = Provenance.now(strategy.origin() + " step " + step,
+        List.of(examples + " examples"), config.seed(), JsonFiles.MAPPER.valueToTree(config),
+        null);
+    return start.with(encoder.parameters(), p);
   }
 
   /**
@@ -164,65 +199,5 @@ public final class ContrastiveTrainer {
   /** The seed of the dropout masks of a batch (chunk c of it adds c). */
   public static long dropoutSeed(TrainerConfig config, long batchIndex) {
     return config.seed() * 1_000_003L + batchIndex * 10_007L;
-  }
-
-  /** The state of a run between steps. */
-  private final class Loop {
-    private final TrainableEncoder graph;
-    private final AdamW adam;
-    private final ContrastiveBatcher batcher;
-    private final BatchSource sampler;
-    private final CheckpointBundle start;
-    private final GradientStep cache;
-    private final LearningRateSchedule schedule;
-    private double totalSeconds;
-    private long stepsTimed;
-
-    Loop(TrainableEncoder graph, AdamW adam, ContrastiveBatcher batcher, BatchSource sampler,
-        CheckpointBundle start) {
-      this.graph = graph;
-      this.adam = adam;
-      this.batcher = batcher;
-      this.sampler = sampler;
-      this.start = start;
-      this.cache = steps.create(graph, loss(config, start.config().model()),
-          config.chunkSize());
-      this.schedule = new LearningRateSchedule(config.learningRate(), config.warmupSteps(),
-          config.steps(), config.finalLearningRateFraction());
-    }
-
-    StepMetrics step(long step) {
-      long t0 = System.nanoTime();
-      List<TrainingExample> batch = sampler.batch(step);
-      ContrastiveTokens tokens = batcher.tokens(batch);
-      unlearnable("step " + step, tokens, batch).ifPresent(progress);
-      cache.beginStep(step);
-      GradientStep.Step s = cache.step(tokens, dropoutSeed(config, step));
-      double lr = schedule.at(step);
-      double norm = GradientClipping.clip(s.gradients(), config.maxGradNorm());
-      if (!Double.isFinite(s.loss().total().loss()) || !Double.isFinite(norm)) {
-        throw new TrainingDivergedException(String.format(java.util.Locale.ROOT,
-            "step %d: loss %s, gradient norm %s at learning rate %.3e; batch ids %s", step,
-            s.loss().total().loss(), norm, lr,
-            batch.stream().map(TrainingExample::id).collect(Collectors.toList())));
-      }
-      adam.update(graph::array, s.gradients(), lr);
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      totalSeconds += seconds;
-      stepsTimed++;
-      StepMetrics m = new StepMetrics(step, s.loss().total().loss(), s.loss().perDim(), lr, norm,
-          batch.size() / seconds, tokens.sequences().realTokens() / seconds, seconds);
-      progress.accept(m.progressLine(config.steps(), start.config().model().matryoshkaDims(),
-          totalSeconds / stepsTimed));
-      new MetricsLog(runDir).append(m);
-      return m;
-    }
-
-    CheckpointBundle snapshot(long step, int examples) {
-      Provenance p = Provenance.now(origin + " step " + step,
-          List.of(examples + " examples"), config.seed(), JsonFiles.MAPPER.valueToTree(config),
-          null);
-      return start.with(graph.parameters(), p);
-    }
   }
 }

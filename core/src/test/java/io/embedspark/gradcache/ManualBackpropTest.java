@@ -77,22 +77,44 @@ class ManualBackpropTest {
         io.embedspark.model.Pooling.CLS);
     TokenBatch chunk = BATCH.sequences();
     INDArray grad = Nd4j.rand(DataType.DOUBLE, chunk.size(), 8).subi(0.5);
-    Map<String, INDArray> manual = gradients(clsEncoder(BackpropEngine.MANUAL, cls), chunk,
+    Map<String, INDArray> manual = gradients(encoderOf(BackpropEngine.MANUAL, cls), chunk,
         grad, 9L);
-    Map<String, INDArray> samediff = gradients(clsEncoder(BackpropEngine.SAMEDIFF, cls), chunk,
+    Map<String, INDArray> samediff = gradients(encoderOf(BackpropEngine.SAMEDIFF, cls), chunk,
         grad, 9L);
     double err = GradientCacheTest.maxRelativeError(manual, samediff);
     assertTrue(err < 1e-9, "CLS pooling, manual vs SameDiff: " + err);
-    Map<String, INDArray> mean = gradients(clsEncoder(BackpropEngine.MANUAL,
+    Map<String, INDArray> mean = gradients(encoderOf(BackpropEngine.MANUAL,
         GradientCacheTest.CONFIG), chunk, grad, 9L);
     double control = GradientCacheTest.maxRelativeError(mean, samediff);
     assertTrue(control > 1e-3, "negative control: mean pooling's gradients differ: " + control);
   }
 
-  private static TrainableEncoder clsEncoder(BackpropEngine engine,
+  private static TrainableEncoder encoderOf(BackpropEngine engine,
       io.embedspark.model.EncoderConfig config) {
     TrainableEncoder e = engine.create(config, DataType.DOUBLE, true);
     e.load(GradientCacheTest.PARAMS);
     return e;
+  }
+
+  /** Positions after a padding index (RoBERTa): hand-derived gradients equal SameDiff's. */
+  @Test
+  void shiftedPositionGradientsEqualSameDiffs() {
+    io.embedspark.model.EncoderConfig c = GradientCacheTest.CONFIG;
+    io.embedspark.model.EncoderConfig shifted = new io.embedspark.model.EncoderConfig(
+        c.vocabSize(), c.hiddenSize(), c.numLayers(), c.numHeads(), c.intermediateSize(),
+        c.maxPositions(), c.typeVocabSize(), c.layerNormEps(), c.hiddenDropout(),
+        c.attentionDropout(), c.outputDim(), c.matryoshkaDims(), io.embedspark.model.Pooling.MEAN,
+        2);
+    TokenBatch chunk = BATCH.sequences();
+    INDArray grad = Nd4j.rand(DataType.DOUBLE, chunk.size(), 8).subi(0.5);
+    Map<String, INDArray> manual = gradients(encoderOf(BackpropEngine.MANUAL, shifted), chunk,
+        grad, 9L);
+    Map<String, INDArray> samediff = gradients(encoderOf(BackpropEngine.SAMEDIFF, shifted),
+        chunk, grad, 9L);
+    double err = GradientCacheTest.maxRelativeError(manual, samediff);
+    assertTrue(err < 1e-9, "positions from 2, manual vs SameDiff: " + err);
+    double control = GradientCacheTest.maxRelativeError(gradients(encoderOf(
+        BackpropEngine.MANUAL, c), chunk, grad, 9L), samediff);
+    assertTrue(control > 1e-3, "negative control: positions from 0 differ: " + control);
   }
 }

@@ -196,11 +196,13 @@ class HuggingFaceImporterTest {
 
   @Test
   void otherModelTypeIsRejected() throws IOException {
-    Path dir = checkpointWithTokenizer("roberta");
-    editConfig(dir, "model_type", "roberta");
+    Path dir = checkpointWithTokenizer("deberta");
+    editConfig(dir, "model_type", "deberta-v2");
     CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
-        () -> HuggingFaceImporter.read(dir, Golden.OPTIONS), "RoBERTa is not BERT layout");
-    assertTrue(e.getMessage().contains("model_type = 'roberta'"), "names the key and value: "
+        () -> HuggingFaceImporter.read(dir, Golden.OPTIONS), "DeBERTa is not BERT layout");
+    assertTrue(e.getMessage().contains("model_type = 'deberta-v2'"), "names the key and value: "
+        + e.getMessage());
+    assertTrue(e.getMessage().contains("xlm-roberta"), "lists what is supported: "
         + e.getMessage());
   }
 

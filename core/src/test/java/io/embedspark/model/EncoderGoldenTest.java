@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The encoder against an independent PyTorch BERT ({@code tools/golden/bert_encoder.py}): the
  * golden checkpoint is imported as a Hugging Face directory, its random projection replaced by the
  * golden one, and the pooled states and embeddings of the golden token batch compared, both for
- * the inference path ({@link InferenceForward}) and for the SameDiff graph used in training.
+ * the inference path ({@link io.embedspark.model.modules.InferencePipeline}) and for the SameDiff graph used in training.
  */
 class EncoderGoldenTest {
   private static final double DOUBLE_TOLERANCE = 1e-12;

@@ -12,7 +12,7 @@ import io.embedspark.gradcache.ContrastiveTokens;
 import io.embedspark.gradcache.GradientCache;
 import io.embedspark.backprop.TrainableEncoder;
 import io.embedspark.io.CheckpointBundle;
-import io.embedspark.jobs.train.SparkGradientStep;
+import io.embedspark.spark.SparkGradientStep;
 import io.embedspark.loss.MatryoshkaLoss;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.tokenize.TextTokenizer;

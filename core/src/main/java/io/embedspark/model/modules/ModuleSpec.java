@@ -12,13 +12,19 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param mode the pooling mode
  * @param inFeatures the input width of a dense module
  * @param outFeatures the output width of a dense module
+ * @param positionOffset the first position id of token embeddings, when not 0
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModuleSpec(String type, Integer layer, String mode, Integer inFeatures,
-    Integer outFeatures) {
+    Integer outFeatures, Integer positionOffset) {
+
+  public ModuleSpec(String type, Integer layer, String mode, Integer inFeatures,
+      Integer outFeatures) {
+    this(type, layer, mode, inFeatures, outFeatures, null);
+  }
 
   public static ModuleSpec of(String type) {
-    return new ModuleSpec(type, null, null, null, null);
+    return new ModuleSpec(type, null, null, null, null, null);
   }
 
   @Override
@@ -29,6 +35,9 @@ public record ModuleSpec(String type, Integer layer, String mode, Integer inFeat
     }
     if (mode != null) {
       b.append(" (").append(mode).append(")");
+    }
+    if (positionOffset != null) {
+      b.append(" (positions from ").append(positionOffset).append(")");
     }
     if (inFeatures != null) {
       b.append(" ").append(inFeatures).append(" -> ").append(outFeatures);

@@ -8,6 +8,7 @@ import static io.embedspark.model.ParameterNames.WORD_EMBEDDINGS;
 import io.embedspark.model.DropoutSites;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.RowIndex;
+import io.embedspark.tokenize.TokenBatch;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,6 +20,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * BERT's input embeddings (Devlin et al. 2019, arXiv 1810.04805, section 3): word, position and
  * token-type (always type 0) embeddings summed, then a layer norm and dropout. Output [N*T, H].
+ * Position ids start at the config's {@code positionOffset} (2 for RoBERTa-family models).
  *
  * <p>The backward pass sums each token's gradient per id over the chunk's distinct ids only and
  * adds those sums to the touched rows of each table: its cost follows the rows a chunk touches,
@@ -49,7 +51,19 @@ public final class TokenEmbeddings implements EncoderModule {
 
   @Override
   public ModuleSpec spec() {
-    return ModuleSpec.of("token_embeddings");
+    return new ModuleSpec("token_embeddings", null, null, null, null,
+        config.positionOffset() == 0 ? null : config.positionOffset());
+  }
+
+  /** The position ids of a batch's tokens: the token's index plus the config's offset. */
+  public static int[] positionIds(EncoderConfig config, TokenBatch batch) {
+    int[] p = batch.positions();
+    if (config.positionOffset() != 0) {
+      for (int i = 0; i < p.length; i++) {
+        p[i] += config.positionOffset();
+      }
+    }
+    return p;
   }
 
   @Override
@@ -64,7 +78,8 @@ public final class TokenEmbeddings implements EncoderModule {
     INDArray x = p.buffer("x", p.rows, h);
     Nd4j.pullRows(p.weights.get(WORD_EMBEDDINGS), x, 1, p.batch.ids());
     INDArray positions = p.weights.get(POSITION_EMBEDDINGS)
-        .get(NDArrayIndex.interval(0, p.t), NDArrayIndex.all()).reshape(1, p.t, h);
+        .get(NDArrayIndex.interval(config.positionOffset(), config.positionOffset() + p.t),
+            NDArrayIndex.all()).reshape(1, p.t, h);
     x.reshape(p.n, p.t, h).addi(positions);
     x.addiRowVector(p.weights.get(TOKEN_TYPE_EMBEDDINGS).getRow(0));
     LayerNorm.infer(p.weights, EMBEDDINGS_LN, config.layerNormEps(), x,
@@ -77,7 +92,7 @@ public final class TokenEmbeddings implements EncoderModule {
     INDArray sum = LayerNorm.input(p, NORM);
     Nd4j.pullRows(p.weights.get(WORD_EMBEDDINGS), sum, 1, p.chunk.ids());
     INDArray tmp = p.buffer("tmp", p.rows, config.hiddenSize());
-    Nd4j.pullRows(p.weights.get(POSITION_EMBEDDINGS), tmp, 1, p.chunk.positions());
+    Nd4j.pullRows(p.weights.get(POSITION_EMBEDDINGS), tmp, 1, positionIds(config, p.chunk));
     sum.addi(tmp).addiRowVector(p.weights.get(TOKEN_TYPE_EMBEDDINGS).getRow(0));
     INDArray out = p.buffer(OUTPUT, p.rows, config.hiddenSize());
     LayerNorm.forward(p, NORM, EMBEDDINGS_LN, out);
@@ -91,7 +106,7 @@ public final class TokenEmbeddings implements EncoderModule {
     INDArray dSum = LayerNorm.backward(p, NORM, EMBEDDINGS_LN, dOutput,
         p.buffer("dz", p.rows, config.hiddenSize()));
     addSegmentSum(p, WORD_EMBEDDINGS, dSum, p.chunk.ids());
-    addSegmentSum(p, POSITION_EMBEDDINGS, dSum, p.chunk.positions());
+    addSegmentSum(p, POSITION_EMBEDDINGS, dSum, positionIds(config, p.chunk));
     addSegmentSum(p, TOKEN_TYPE_EMBEDDINGS, dSum, new int[p.chunk.ids().length]);
     return null;
   }

@@ -52,6 +52,10 @@ class ModuleGradientTest {
         cases.add(Arguments.of(m.spec().toString(), c, m));
       }
     }
+    EncoderConfig roberta = new EncoderConfig(30, 16, 2, 4, 24, 10, 1, 1e-5, 0.2, 0.25, 6,
+        List.of(3, 6), Pooling.MEAN, 2);
+    TokenEmbeddings shifted = new TokenEmbeddings(roberta);
+    cases.add(Arguments.of(shifted.spec().toString(), roberta, shifted));
     return cases.stream();
   }
 
@@ -157,7 +161,7 @@ class ModuleGradientTest {
       INDArray sum = Nd4j.pullRows(w.get(io.embedspark.model.ParameterNames.WORD_EMBEDDINGS), 1,
           chunk.ids());
       sum.addi(Nd4j.pullRows(w.get(io.embedspark.model.ParameterNames.POSITION_EMBEDDINGS), 1,
-          chunk.positions()));
+          TokenEmbeddings.positionIds(c, chunk)));
       sum.addiRowVector(w.get(io.embedspark.model.ParameterNames.TOKEN_TYPE_EMBEDDINGS)
           .getRow(0));
       sd.getVariable(TokenEmbeddings.EMBEDDING_INPUT)
@@ -187,7 +191,7 @@ class ModuleGradientTest {
       grads.put(io.embedspark.model.ParameterNames.WORD_EMBEDDINGS,
           segmentSum(dSum, chunk.ids(), c.vocabSize()));
       grads.put(io.embedspark.model.ParameterNames.POSITION_EMBEDDINGS,
-          segmentSum(dSum, chunk.positions(), c.maxPositions()));
+          segmentSum(dSum, TokenEmbeddings.positionIds(c, chunk), c.maxPositions()));
       grads.put(io.embedspark.model.ParameterNames.TOKEN_TYPE_EMBEDDINGS,
           segmentSum(dSum, new int[chunk.ids().length], c.typeVocabSize()));
     }

@@ -8,7 +8,11 @@ import io.embedspark.io.ModelSources;
 import io.embedspark.io.PresetModels;
 import io.embedspark.io.ProjectionInit;
 import io.embedspark.train.BatchSource;
+import io.embedspark.spark.ParameterAveraging;
+import io.embedspark.spark.SparkGradientStep;
 import io.embedspark.train.ContrastiveTrainer;
+import io.embedspark.train.GradientSteps;
+import io.embedspark.train.TrainingStrategy;
 import io.embedspark.train.MixtureSampler;
 import io.embedspark.train.TrainerConfig;
 import java.nio.file.Path;
@@ -26,7 +30,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * checkpoint or the pre-finetuned bundle. In {@code global-batch} mode every step is one
  * contrastive batch across the executors ({@link SparkGradientStep}); in
  * {@code parameter-averaging} mode executors take local steps and average
- * ({@link ParameterAveragingTrainer}); {@code local} runs the steps on the driver. Checkpoints, {@code metrics.jsonl} and the final bundle go to the run
+ * ({@link ParameterAveraging}); {@code local} runs the steps on the driver. Checkpoints, {@code metrics.jsonl} and the final bundle go to the run
  * directory; a rerun resumes from its newest checkpoint.
  */
 public final class TrainJob {
@@ -72,15 +76,13 @@ public final class TrainJob {
         config.stage(), trainer.steps(), trainer.globalBatchSize(), config.distributed().mode(),
         config.distributed().mode().equals("local") ? "" : " over " + shards + " shards",
         run));
-    CheckpointBundle trained = config.distributed().mode().equals("parameter-averaging")
-        ? new ParameterAveragingTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-            trainer, TaskPrompts.retrievalDefaults(), runDir, DataType.FLOAT, progress, shards,
-            config.distributed().averagingSteps()).onCheckpoint(onCheckpoint)
-            .train(start, batches, trainer.steps()).model()
-        : new ContrastiveTrainer(trainer, TaskPrompts.retrievalDefaults(), runDir,
-            DataType.FLOAT, progress, steps, "train:" + config.stage() + ":"
-            + config.distributed().mode()).onCheckpoint(onCheckpoint)
-            .train(start, batches, trainer.steps()).model();
+    TrainingStrategy strategy = config.distributed().mode().equals("parameter-averaging")
+        ? new ParameterAveraging(JavaSparkContext.fromSparkContext(spark.sparkContext()), shards,
+            config.distributed().averagingSteps())
+        : new GradientSteps(steps, "train:" + config.stage() + ":" + config.distributed().mode());
+    CheckpointBundle trained = new ContrastiveTrainer(trainer, TaskPrompts.retrievalDefaults(),
+        runDir, DataType.FLOAT, progress, strategy).onCheckpoint(onCheckpoint)
+        .train(start, batches, trainer.steps()).model();
     trained.write(runDir.resolve("model"), true);
     run.pushFinal();
     progress.accept("trained model written to " + (run.isRemote() ? config.runDir() + "/model"

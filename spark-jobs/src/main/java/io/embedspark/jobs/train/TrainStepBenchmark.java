@@ -11,6 +11,8 @@ import io.embedspark.gradcache.GradientCache;
 import io.embedspark.backprop.TrainableEncoder;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.model.EncoderConfig;
+import io.embedspark.spark.ParameterAveraging;
+import io.embedspark.spark.SparkGradientStep;
 import io.embedspark.train.BatchSource;
 import io.embedspark.train.ContrastiveTrainer;
 import io.embedspark.tokenize.TextTokenizer;
@@ -116,8 +118,9 @@ public final class TrainStepBenchmark {
           List.of(), false, 1, 1L);
       Path run = workDir.resolve("averaging-" + pairs + "-" + System.nanoTime());
       long t0 = System.nanoTime();
-      new ParameterAveragingTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), c,
-          TaskPrompts.retrievalDefaults(), run, DataType.FLOAT, line -> { }, shards, 1)
+      new ContrastiveTrainer(c, TaskPrompts.retrievalDefaults(), run, DataType.FLOAT,
+          line -> { }, new ParameterAveraging(
+              JavaSparkContext.fromSparkContext(spark.sparkContext()), shards, 1))
           .train(w.model(), BatchSource.of(w.examples(), perShard, 1L), 1);
       double seconds = (System.nanoTime() - t0) / 1e9;
       out.accept(String.format("%-38s %8d %9s %8s %7s %9s %8s %8.2f %11.2f",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embedspark.data.JsonlTexts;
+import io.embedspark.spark.SparkGradientStep;
 import io.embedspark.data.TaskPrompts;
 import io.embedspark.data.TrainingData;
 import io.embedspark.data.TrainingExample;

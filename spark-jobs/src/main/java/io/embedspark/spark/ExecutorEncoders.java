@@ -1,4 +1,4 @@
-package io.embedspark.jobs.train;
+package io.embedspark.spark;
 
 import io.embedspark.backprop.ManualBackprop;
 import io.embedspark.model.EncoderConfig;

@@ -1,4 +1,4 @@
-package io.embedspark.jobs.train;
+package io.embedspark.spark;
 
 import io.embedspark.model.EncoderFlops;
 import io.embedspark.gradcache.ContrastiveTokens;

@@ -1,4 +1,4 @@
-package io.embedspark.jobs.train;
+package io.embedspark.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,9 +62,9 @@ class ParameterAveragingIT {
   }
 
   private static ContrastiveTrainer.Result averaged(Path dir, int shards, int k) {
-    return new ParameterAveragingTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-        CONFIG, TaskPrompts.retrievalDefaults(), dir, DataType.DOUBLE, line -> { }, shards, k)
-        .train(start, BatchSource.of(data, CONFIG.globalBatchSize(), CONFIG.seed()), 3);
+    return new ContrastiveTrainer(CONFIG, TaskPrompts.retrievalDefaults(), dir, DataType.DOUBLE,
+        line -> { }, new ParameterAveraging(JavaSparkContext.fromSparkContext(
+            spark.sparkContext()), shards, k)).train(start, BatchSource.of(data, CONFIG.globalBatchSize(), CONFIG.seed()), 3);
   }
 
   private static double maxDiff(CheckpointBundle a, CheckpointBundle b) {
@@ -110,9 +110,9 @@ class ParameterAveragingIT {
         start.config().model(), "nan"), start.provenance());
     io.embedspark.train.TrainingDivergedException e = org.junit.jupiter.api.Assertions
         .assertThrows(io.embedspark.train.TrainingDivergedException.class, () ->
-            new ParameterAveragingTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-                CONFIG, TaskPrompts.retrievalDefaults(), tmp.resolve("nan"), DataType.DOUBLE,
-                line -> { }, 2, 1).train(nan, BatchSource.of(data, CONFIG.globalBatchSize(),
+            new ContrastiveTrainer(CONFIG, TaskPrompts.retrievalDefaults(), tmp.resolve("nan"),
+                DataType.DOUBLE, line -> { }, new ParameterAveraging(
+                    JavaSparkContext.fromSparkContext(spark.sparkContext()), 2, 1)).train(nan, BatchSource.of(data, CONFIG.globalBatchSize(),
                 CONFIG.seed()), 1));
     assertTrue(e.getMessage().startsWith("step 1: average loss NaN")
         && e.getMessage().contains("learning rate") && e.getMessage().contains("deb-"),
@@ -123,9 +123,9 @@ class ParameterAveragingIT {
           "one label text", List.of()));
     }
     List<String> log = new java.util.ArrayList<>();
-    new ParameterAveragingTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), CONFIG,
-        TaskPrompts.retrievalDefaults(), tmp.resolve("masked"), DataType.DOUBLE, log::add, 2, 1)
-        .train(start, BatchSource.of(samePositive, CONFIG.globalBatchSize(), CONFIG.seed()), 1);
+    new ContrastiveTrainer(CONFIG, TaskPrompts.retrievalDefaults(), tmp.resolve("masked"),
+        DataType.DOUBLE, log::add, new ParameterAveraging(
+            JavaSparkContext.fromSparkContext(spark.sparkContext()), 2, 1)).train(start, BatchSource.of(samePositive, CONFIG.globalBatchSize(), CONFIG.seed()), 1);
     assertTrue(log.stream().anyMatch(l -> l.startsWith("step 1, replica 0: warning: no example "
         + "of this batch has a negative")), log.toString());
   }

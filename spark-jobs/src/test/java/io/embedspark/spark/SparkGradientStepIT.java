@@ -1,4 +1,4 @@
-package io.embedspark.jobs.train;
+package io.embedspark.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
