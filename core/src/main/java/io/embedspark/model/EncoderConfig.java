@@ -28,7 +28,8 @@ import java.util.List;
  *     written before pooling was configurable)
  * @param positionOffset the position id of a text's first token: 0 for BERT; RoBERTa and
  *     XLM-RoBERTa (Liu et al. 2019, arXiv 1907.11692; Conneau et al. 2020, arXiv 1911.02116)
- *     count positions after the padding index, padding_idx + 1 = 2
+ *     count positions after the padding index, padding_idx + 1 = 2; 0 when absent (bundles
+ *     written before RoBERTa-family models were read)
  */
 public record EncoderConfig(
     int vocabSize,
@@ -44,11 +45,12 @@ public record EncoderConfig(
     int outputDim,
     List<Integer> matryoshkaDims,
     Pooling pooling,
-    int positionOffset) implements java.io.Serializable {
+    Integer positionOffset) implements java.io.Serializable {
 
   public EncoderConfig {
     matryoshkaDims = List.copyOf(matryoshkaDims);
     pooling = pooling == null ? Pooling.MEAN : pooling;
+    positionOffset = positionOffset == null ? 0 : positionOffset;
   }
 
   /** A mean-pooling config, the recipe's default. */
