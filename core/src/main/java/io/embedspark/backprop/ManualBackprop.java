@@ -36,6 +36,7 @@ public final class ManualBackprop implements TrainableEncoder {
     this.config = config;
     this.dtype = dtype;
     this.pipeline = new TrainingPipeline(config, dtype, dropout);
+    this.weights = Weights.empty(dtype);
   }
 
   @Override
@@ -49,10 +50,11 @@ public final class ManualBackprop implements TrainableEncoder {
     return weights.parameters(config);
   }
 
+  /** The live array of a parameter, or null before it is loaded. */
   @Override
   public INDArray array(String graphName) {
     lastChunk = null; // the caller may change it: kept activations are stale
-    return weights.get(graphName);
+    return weights.find(graphName);
   }
 
   /**

@@ -22,6 +22,11 @@ public final class Weights {
     this.dtype = dtype;
   }
 
+  /** No parameters yet: a replica filled tensor by tensor with {@link #put}. */
+  public static Weights empty(DataType dtype) {
+    return new Weights(dtype);
+  }
+
   /** Copies parameters into arrays of {@code dtype}, transposing linear weights. */
   public static Weights of(ModelParameters parameters, DataType dtype) {
     Weights w = new Weights(dtype);
@@ -40,6 +45,11 @@ public final class Weights {
       throw new IllegalArgumentException("no parameter '" + graphName + "'");
     }
     return a;
+  }
+
+  /** The live array of a parameter, or null when it has none yet. */
+  public INDArray find(String graphName) {
+    return arrays.get(graphName);
   }
 
   /** Replaces a parameter's array with {@code value} itself, cast to this dtype if needed. */
