@@ -1,2 +1,5 @@
-/** Reading training and evaluation data from local files. */
+/**
+ * Training and evaluation data: reading local files, task prompts, and the false-negative filters
+ * of hard-negative mining.
+ */
 package io.embedspark.data;

@@ -40,7 +40,7 @@ public final class Bm25Retriever {
   private Bm25Retriever() {}
 
   /** The top {@code k} documents of every query with their BM25 scores (index in memory). */
-  public static Map<String, List<RetrievalMetrics.Hit>> search(BeirTask task, int k) {
+  public static Map<String, List<Hit>> search(BeirTask task, int k) {
     try (Directory dir = new ByteBuffersDirectory()) {
       return search(task.corpus().entrySet().stream().map(e -> new String[] {e.getKey(),
           e.getValue()[0], e.getValue()[1]}).iterator(), task.queries(), k, dir, task.name());
@@ -55,7 +55,7 @@ public final class Bm25Retriever {
    *
    * @param docs (id, title, text) triples
    */
-  public static Map<String, List<RetrievalMetrics.Hit>> search(Iterator<String[]> docs,
+  public static Map<String, List<Hit>> search(Iterator<String[]> docs,
       Map<String, String> queries, int k, Path indexDir, String name) {
     try (Directory dir = FSDirectory.open(indexDir)) {
       return search(docs, queries, k, dir, name);
@@ -64,7 +64,7 @@ public final class Bm25Retriever {
     }
   }
 
-  private static Map<String, List<RetrievalMetrics.Hit>> search(Iterator<String[]> docs,
+  private static Map<String, List<Hit>> search(Iterator<String[]> docs,
       Map<String, String> queries, int k, Directory dir, String name) {
     try (Analyzer analyzer = new StandardAnalyzer()) {
       IndexWriterConfig config = new IndexWriterConfig(analyzer).setSimilarity(
@@ -78,16 +78,16 @@ public final class Bm25Retriever {
           writer.addDocument(doc);
         }
       }
-      Map<String, List<RetrievalMetrics.Hit>> runs = new LinkedHashMap<>();
+      Map<String, List<Hit>> runs = new LinkedHashMap<>();
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
         IndexSearcher searcher = new IndexSearcher(reader);
         searcher.setSimilarity(new BM25Similarity());
         for (Map.Entry<String, String> q : queries.entrySet()) {
-          List<RetrievalMetrics.Hit> hits = new ArrayList<>();
+          List<Hit> hits = new ArrayList<>();
           Query query = query(analyzer, q.getValue());
           if (query != null) {
             for (ScoreDoc sd : searcher.search(query, k).scoreDocs) {
-              hits.add(new RetrievalMetrics.Hit(searcher.storedFields().document(sd.doc)
+              hits.add(new Hit(searcher.storedFields().document(sd.doc)
                   .get("id"), sd.score));
             }
           }

@@ -29,9 +29,6 @@ import java.util.Map;
 public final class RetrievalMetrics {
   private RetrievalMetrics() {}
 
-  /** A retrieved document and its score. */
-  public record Hit(String id, double score) {}
-
   /**
    * @param runs the retrieved documents of each query (any order; only the top max(k) matter)
    * @param qrels graded relevance per query and document; absent means 0

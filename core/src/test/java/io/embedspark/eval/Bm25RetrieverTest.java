@@ -34,7 +34,7 @@ class Bm25RetrieverTest {
     BeirTask t = BeirTask.read(task(tmp.resolve("tiny"), "query-id\tcorpus-id\tscore\n"
         + "q1\td1\t1\nq2\td2\t2\n"), "test");
     assertEquals(Map.of("q1", "terminal emulator", "q2", "office library"), t.queries());
-    Map<String, List<RetrievalMetrics.Hit>> runs = Bm25Retriever.search(t, 10);
+    Map<String, List<Hit>> runs = Bm25Retriever.search(t, 10);
     assertEquals("d1", runs.get("q1").get(0).id());
     assertEquals("d2", runs.get("q2").get(0).id(), "the title is indexed too");
     assertEquals(1.0, RetrievalMetrics.evaluate(runs, t.qrels(), List.of(1)).get("ndcg@1"));

@@ -26,12 +26,12 @@ class RetrievalMetricsTest {
     JsonNode g = golden();
     List<String> docs = new ArrayList<>();
     g.get("docs").forEach(d -> docs.add(d.asText()));
-    Map<String, List<RetrievalMetrics.Hit>> runs = new HashMap<>();
+    Map<String, List<Hit>> runs = new HashMap<>();
     Map<String, Map<String, Integer>> qrels = new HashMap<>();
     g.get("scores").fields().forEachRemaining(q -> {
-      List<RetrievalMetrics.Hit> hits = new ArrayList<>();
+      List<Hit> hits = new ArrayList<>();
       for (int i = 0; i < docs.size(); i++) {
-        hits.add(new RetrievalMetrics.Hit(docs.get(i), q.getValue().get(i).asDouble()));
+        hits.add(new Hit(docs.get(i), q.getValue().get(i).asDouble()));
       }
       runs.put(q.getKey(), hits);
       Map<String, Integer> rel = new HashMap<>();
@@ -49,8 +49,8 @@ class RetrievalMetricsTest {
 
   @Test
   void tiesAreBrokenByDocumentIdDescendingAsTrecEvalDoes() {
-    Map<String, List<RetrievalMetrics.Hit>> runs = Map.of("q", List.of(
-        new RetrievalMetrics.Hit("a", 0.5), new RetrievalMetrics.Hit("b", 0.5)));
+    Map<String, List<Hit>> runs = Map.of("q", List.of(
+        new Hit("a", 0.5), new Hit("b", 0.5)));
     Map<String, Double> m = RetrievalMetrics.evaluate(runs, Map.of("q", Map.of("a", 1)),
         List.of(1));
     assertEquals(0.0, m.get("precision@1"), "b ranks first");
@@ -62,7 +62,7 @@ class RetrievalMetricsTest {
   @Test
   void unretrievedRelevantDocumentsCountAgainstRecallAndNdcg() {
     Map<String, Double> m = RetrievalMetrics.evaluate(
-        Map.of("q", List.of(new RetrievalMetrics.Hit("a", 1.0))),
+        Map.of("q", List.of(new Hit("a", 1.0))),
         Map.of("q", Map.of("a", 1, "z", 2)), List.of(10));
     assertEquals(0.5, m.get("recall@10"), 1e-15);
     assertEquals(1.0 / (2 + 1 / (Math.log(3) / Math.log(2))), m.get("ndcg@10"), 1e-15);

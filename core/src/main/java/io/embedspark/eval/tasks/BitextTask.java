@@ -26,7 +26,13 @@ public record BitextTask(String name, List<String> sources, List<String> targets
   }
 
   @Override
-  public String mainMetric() {
-    return "f1";
+  public TaskType type() {
+    return TaskType.BITEXT;
+  }
+
+  @Override
+  public java.util.Map<String, Double> evaluate(io.embedspark.data.PromptTemplate prompt,
+      EvaluationContext context) {
+    return new BitextEvaluator().evaluate(this, prompt, context);
   }
 }

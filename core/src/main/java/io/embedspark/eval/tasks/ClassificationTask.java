@@ -46,7 +46,13 @@ public record ClassificationTask(String name, List<String> trainTexts, List<Stri
   }
 
   @Override
-  public String mainMetric() {
-    return "accuracy";
+  public TaskType type() {
+    return TaskType.CLASSIFICATION;
+  }
+
+  @Override
+  public java.util.Map<String, Double> evaluate(io.embedspark.data.PromptTemplate prompt,
+      EvaluationContext context) {
+    return new ClassificationEvaluator().evaluate(this, prompt, context);
   }
 }

@@ -32,7 +32,13 @@ public record ClusteringTask(String name, List<Set> sets) implements EvalTask {
   }
 
   @Override
-  public String mainMetric() {
-    return "v_measure";
+  public TaskType type() {
+    return TaskType.CLUSTERING;
+  }
+
+  @Override
+  public java.util.Map<String, Double> evaluate(io.embedspark.data.PromptTemplate prompt,
+      EvaluationContext context) {
+    return new ClusteringEvaluator().evaluate(this, prompt, context);
   }
 }

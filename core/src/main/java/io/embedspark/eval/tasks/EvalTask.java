@@ -1,13 +1,23 @@
 package io.embedspark.eval.tasks;
 
+import io.embedspark.data.PromptTemplate;
+import java.util.Map;
+
 /**
- * A task of the evaluation suite: its name (the first part of every report key) and the metric
- * MTEB reports as its main score.
+ * A task of the evaluation suite: its name (the first part of every report key), its type and
+ * how it is scored.
  */
 public sealed interface EvalTask permits ClassificationTask, ClusteringTask, StsTask,
     PairClassificationTask, RerankingTask, BitextTask {
   String name();
 
-  /** MTEB's main score of this task type, as named in the report keys. */
-  String mainMetric();
+  TaskType type();
+
+  /** MTEB's main score of this task's type, as named in the report keys. */
+  default String mainMetric() {
+    return type().primaryMetric();
+  }
+
+  /** Every metric of this task at every dim of {@code context}, by its type's evaluator. */
+  Map<String, Double> evaluate(PromptTemplate prompt, EvaluationContext context);
 }

@@ -34,7 +34,13 @@ public record PairClassificationTask(String name, List<String> first, List<Strin
   }
 
   @Override
-  public String mainMetric() {
-    return "max_ap";
+  public TaskType type() {
+    return TaskType.PAIR_CLASSIFICATION;
+  }
+
+  @Override
+  public java.util.Map<String, Double> evaluate(io.embedspark.data.PromptTemplate prompt,
+      EvaluationContext context) {
+    return new PairClassificationEvaluator().evaluate(this, prompt, context);
   }
 }

@@ -33,7 +33,13 @@ public record RerankingTask(String name, List<Item> items) implements EvalTask {
   }
 
   @Override
-  public String mainMetric() {
-    return "map";
+  public TaskType type() {
+    return TaskType.RERANKING;
+  }
+
+  @Override
+  public java.util.Map<String, Double> evaluate(io.embedspark.data.PromptTemplate prompt,
+      EvaluationContext context) {
+    return new RerankingEvaluator().evaluate(this, prompt, context);
   }
 }

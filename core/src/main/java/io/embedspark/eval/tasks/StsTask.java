@@ -27,7 +27,13 @@ public record StsTask(String name, List<String> first, List<String> second, doub
   }
 
   @Override
-  public String mainMetric() {
-    return "cosine_spearman";
+  public TaskType type() {
+    return TaskType.STS;
+  }
+
+  @Override
+  public java.util.Map<String, Double> evaluate(io.embedspark.data.PromptTemplate prompt,
+      EvaluationContext context) {
+    return new StsEvaluator().evaluate(this, prompt, context);
   }
 }

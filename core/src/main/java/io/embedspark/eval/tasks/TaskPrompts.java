@@ -18,15 +18,6 @@ public final class TaskPrompts {
 
   /** The default prompt for the texts of a task (reranking candidates use the document one). */
   public static PromptTemplate of(EvalTask task) {
-    if (task instanceof ClassificationTask) {
-      return CLASSIFICATION;
-    } else if (task instanceof ClusteringTask) {
-      return CLUSTERING;
-    } else if (task instanceof StsTask || task instanceof PairClassificationTask) {
-      return SIMILARITY;
-    } else if (task instanceof RerankingTask) {
-      return PromptTemplate.SEARCH_QUERY;
-    }
-    return PromptTemplate.NONE;
+    return task.type().defaultPrompt();
   }
 }

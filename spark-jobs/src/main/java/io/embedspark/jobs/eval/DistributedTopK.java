@@ -1,5 +1,7 @@
 package io.embedspark.jobs.eval;
 
+import io.embedspark.eval.TopK;
+import io.embedspark.eval.Hit;
 import io.embedspark.model.NativeThreads;
 import io.embedspark.spark.VectorColumns;
 import java.util.ArrayList;
@@ -32,7 +34,7 @@ public final class DistributedTopK {
    * @param queries per dim (same order as {@code dims}): the unit query vectors
    * @return per dim, per query: the top k hits, best first
    */
-  public static List<List<List<TopK.Hit>>> search(JavaSparkContext jsc, Dataset<Row> corpus,
+  public static List<List<List<Hit>>> search(JavaSparkContext jsc, Dataset<Row> corpus,
       int[] dims, float[][][] queries, int k, int corpusBlock) {
     int n = queries[0].length;
     List<String> cols = new ArrayList<>(List.of("id"));
@@ -45,9 +47,9 @@ public final class DistributedTopK {
       JavaPairRDD<Integer, TopK> partial = selected.javaRDD().mapPartitionsToPair(
           new PartitionTopK(q, dims.length, k, corpusBlock));
       Map<Integer, TopK> merged = partial.reduceByKey(TopK::merge).collectAsMap();
-      List<List<List<TopK.Hit>>> out = new ArrayList<>();
+      List<List<List<Hit>>> out = new ArrayList<>();
       for (int di = 0; di < dims.length; di++) {
-        List<List<TopK.Hit>> perQuery = new ArrayList<>(n);
+        List<List<Hit>> perQuery = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
           TopK t = merged.get(di * n + i);
           perQuery.add(t == null ? List.of() : t.best());

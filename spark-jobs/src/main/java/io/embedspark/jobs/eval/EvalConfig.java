@@ -106,8 +106,7 @@ public record EvalConfig(String model, String name, String output, String work, 
    */
   public record Embeddings(String corpus, String queries) {}
 
-  public static final List<String> TYPES = List.of("retrieval", "classification", "clustering",
-      "sts", "pair_classification", "reranking", "bitext");
+  public static final List<String> TYPES = io.embedspark.eval.tasks.TaskType.keys();
 
   /** Per type: role to default field name. */
   static final Map<String, Map<String, String>> DEFAULT_FIELDS = Map.of(

@@ -11,6 +11,7 @@ import io.embedspark.eval.tasks.PairClassificationTask;
 import io.embedspark.eval.tasks.RerankingTask;
 import io.embedspark.eval.tasks.StsTask;
 import io.embedspark.eval.tasks.TaskEvaluator;
+import io.embedspark.eval.tasks.TaskType;
 import io.embedspark.io.BundleConfig;
 import io.embedspark.spark.BundleFiles;
 import java.nio.file.Path;
@@ -83,26 +84,24 @@ public final class EvalJob {
         long s = System.nanoTime();
         progress.accept("eval: task " + task.name() + " (" + task.type() + ")");
         types.put(task.name(), task.type());
-        if (task.type().equals("retrieval")) {
+        TaskType type = TaskType.parse(task.type());
+        main.put(task.name(), type.primaryMetric());
+        if (type == TaskType.RETRIEVAL) {
           RetrievalEvaluation.Result r = new RetrievalEvaluation(spark, config, progress)
               .run(task, dims);
           metrics.putAll(r.model());
           bm25.putAll(r.bm25());
           details.putAll(r.details());
-          main.put(task.name(), "ndcg@10");
         } else if (task.isDistributed()) {
-          LargeTaskEvaluation.Result r = task.type().equals("classification")
+          LargeTaskEvaluation.Result r = type == TaskType.CLASSIFICATION
               ? large.classification(task) : large.clustering(task);
           metrics.putAll(r.metrics());
           details.putAll(r.details());
-          main.put(task.name(), task.type().equals("classification") ? "accuracy"
-              : "v_measure");
         } else {
           EvalTask t = load(task, taskFiles);
           jsc.setJobDescription("embedspark eval " + task.name() + ": embed texts");
           metrics.putAll(evaluator.evaluate(t, task.promptTemplate()));
           jsc.setJobDescription(null);
-          main.put(task.name(), t.mainMetric());
           if (t instanceof ClassificationTask c && c.droppedTestRows() > 0) {
             details.put(task.name() + "/test_rows_with_unseen_labels", c.droppedTestRows());
           }

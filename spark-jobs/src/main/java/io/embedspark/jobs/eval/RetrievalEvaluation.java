@@ -1,5 +1,6 @@
 package io.embedspark.jobs.eval;
 
+import io.embedspark.eval.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.embedspark.data.PromptTemplate;
 import io.embedspark.error.InvalidInputException;
@@ -84,7 +85,7 @@ final class RetrievalEvaluation {
 
     long t0 = System.nanoTime();
     int k = config.retrieval().topK();
-    List<Map<String, List<RetrievalMetrics.Hit>>> runs = new ArrayList<>();
+    List<Map<String, List<Hit>>> runs = new ArrayList<>();
     for (int d = 0; d < dims.length; d++) {
       runs.add(new HashMap<>());
     }
@@ -98,12 +99,12 @@ final class RetrievalEvaluation {
       }
       jsc.setJobDescription("embedspark eval " + task.name() + ": exact top-" + k + " of queries "
           + from + "-" + to + " over " + docs + " documents");
-      List<List<List<TopK.Hit>>> hits = DistributedTopK.search(jsc, corpus, dims, q, k,
+      List<List<List<Hit>>> hits = DistributedTopK.search(jsc, corpus, dims, q, k,
           config.retrieval().corpusBlock());
       for (int d = 0; d < dims.length; d++) {
         for (int i = from; i < to; i++) {
           runs.get(d).put(queryIds.get(i), hits.get(d).get(i - from).stream()
-              .map(h -> new RetrievalMetrics.Hit(h.id(), h.score())).toList());
+              .map(h -> new Hit(h.id(), h.score())).toList());
         }
       }
       progress.accept(String.format("eval %s: searched %d/%d queries", task.name(), to,

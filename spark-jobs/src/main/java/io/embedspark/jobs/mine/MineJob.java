@@ -1,10 +1,11 @@
 package io.embedspark.jobs.mine;
 
+import io.embedspark.data.HardNegativeFilter;
+import io.embedspark.eval.Hit;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.jobs.embed.EmbedConfig;
 import io.embedspark.jobs.embed.EmbedJob;
 import io.embedspark.jobs.eval.DistributedTopK;
-import io.embedspark.jobs.eval.TopK;
 import io.embedspark.spark.BundleFiles;
 import io.embedspark.spark.VectorColumns;
 import java.io.IOException;
@@ -13,13 +14,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -35,8 +34,8 @@ import org.apache.spark.sql.types.StructType;
  * The {@code mine} job: for every (query, positive) pair, the nearest passages among all the
  * positives (exact search, {@link DistributedTopK}) within a rank window become hard negatives,
  * after dropping likely false negatives as sentence-transformers' {@code mine_hard_negatives}
- * does: a candidate scoring above {@code max_score}, or above the positive's score minus
- * {@code margin}. Writes triples in the finetune format ({@code id, query, positive,
+ * does ({@link HardNegativeFilter}): a candidate scoring above {@code max_score}, or above the
+ * positive's score minus {@code margin}. Writes triples in the finetune format ({@code id, query, positive,
  * negatives[]}) with {@code positive_score}, {@code negative_scores[]} and
  * {@code negative_ranks[]} kept for inspection, and {@code _mine_report.json} with how many
  * candidates each filter removed.
@@ -102,7 +101,7 @@ public final class MineJob {
     Dataset<Row> passages = spark.read().parquet(work + "/passages");
     double[] positiveScores = positiveScores(pairs, passageIds, queries, passages, column);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    List<List<TopK.Hit>> hits = new ArrayList<>();
+    List<List<Hit>> hits = new ArrayList<>();
     for (int from = 0; from < queries.length; from += 8192) {
       float[][] block = Arrays.copyOfRange(queries, from, Math.min(queries.length, from + 8192));
       hits.addAll(DistributedTopK.search(jsc, passages, new int[] {dim},
@@ -116,41 +115,23 @@ public final class MineJob {
     long written = 0;
     long without = 0;
     List<Row> triples = new ArrayList<>();
+    HardNegativeFilter.Settings settings = new HardNegativeFilter.Settings(config.rankFrom(),
+        config.rankTo(), config.maxScore(), config.margin(), config.negatives(),
+        config.sampling().equals("random"), config.seed());
     for (int i = 0; i < pairs.size(); i++) {
-      String positiveId = passageIds.get(pairs.get(i)[2]);
-      List<Object[]> survivors = new ArrayList<>();
-      int rank = 0;
-      for (TopK.Hit h : hits.get(i)) {
-        if (h.id().equals(positiveId)) {
-          continue;
-        }
-        rank++;
-        if (rank < config.rankFrom() || rank > config.rankTo()) {
-          continue;
-        }
-        candidates++;
-        if (h.score() > config.maxScore()) {
-          removedMax++;
-        } else if (h.score() > positiveScores[i] - config.margin()) {
-          removedMargin++;
-        } else {
-          kept++;
-          survivors.add(new Object[] {h, rank});
-        }
-      }
-      if (config.sampling().equals("random")) {
-        Collections.shuffle(survivors, new Random(config.seed() * 1_000_003L + i));
-      }
-      List<Object[]> chosen = survivors.subList(0, Math.min(config.negatives(),
-          survivors.size()));
+      HardNegativeFilter.Outcome o = HardNegativeFilter.choose(hits.get(i),
+          passageIds.get(pairs.get(i)[2]), positiveScores[i], settings, i);
+      candidates += o.candidates();
+      removedMax += o.removedMaxScore();
+      removedMargin += o.removedMargin();
+      kept += o.kept();
       List<String> negatives = new ArrayList<>();
       List<Double> scores = new ArrayList<>();
       List<Integer> ranks = new ArrayList<>();
-      for (Object[] c : chosen) {
-        TopK.Hit h = (TopK.Hit) c[0];
-        negatives.add(passageText.get(h.id()));
-        scores.add(h.score());
-        ranks.add((Integer) c[1]);
+      for (HardNegativeFilter.Candidate c : o.chosen()) {
+        negatives.add(passageText.get(c.hit().id()));
+        scores.add(c.hit().score());
+        ranks.add(c.rank());
       }
       written += negatives.size();
       without += negatives.isEmpty() ? 1 : 0;

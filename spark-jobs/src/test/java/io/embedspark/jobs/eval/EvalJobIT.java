@@ -1,5 +1,6 @@
 package io.embedspark.jobs.eval;
 
+import io.embedspark.eval.Hit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -145,7 +146,7 @@ class EvalJobIT {
     for (int d : List.of(8, 16)) {
       Map<String, float[]> docs = vectors(work + "/corpus", d);
       Map<String, float[]> queries = vectors(work + "/queries", d);
-      Map<String, List<RetrievalMetrics.Hit>> runs = new HashMap<>();
+      Map<String, List<Hit>> runs = new HashMap<>();
       for (String q : task.queries().keySet()) {
         runs.put(q, exhaustive(queries.get(q), docs, 20));
       }
@@ -192,23 +193,23 @@ class EvalJobIT {
     StructType schema = new StructType().add("id", DataTypes.StringType)
         .add("embedding_d12", DataTypes.createArrayType(DataTypes.FloatType));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    List<List<TopK.Hit>> one = null;
+    List<List<Hit>> one = null;
     for (int partitions : new int[] {1, 7}) {
       Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(partitions);
-      List<List<TopK.Hit>> hits = DistributedTopK.search(jsc, df, new int[] {dim},
+      List<List<Hit>> hits = DistributedTopK.search(jsc, df, new int[] {dim},
           new float[][][] {queries}, 15, 32).get(0);
       for (int q = 0; q < queries.length; q++) {
-        List<RetrievalMetrics.Hit> expected = exhaustive(queries[q], corpus, 15);
-        assertEquals(expected.stream().map(RetrievalMetrics.Hit::id).toList(),
-            hits.get(q).stream().map(TopK.Hit::id).toList(), "query " + q);
+        List<Hit> expected = exhaustive(queries[q], corpus, 15);
+        assertEquals(expected.stream().map(Hit::id).toList(),
+            hits.get(q).stream().map(Hit::id).toList(), "query " + q);
         for (int i = 0; i < 15; i++) {
           assertEquals(expected.get(i).score(), hits.get(q).get(i).score(), 1e-5);
         }
       }
       if (one != null) {
         for (int q = 0; q < queries.length; q++) {
-          assertEquals(one.get(q).stream().map(TopK.Hit::id).toList(),
-              hits.get(q).stream().map(TopK.Hit::id).toList(), "1 and 7 partitions");
+          assertEquals(one.get(q).stream().map(Hit::id).toList(),
+              hits.get(q).stream().map(Hit::id).toList(), "1 and 7 partitions");
         }
       }
       one = hits;
@@ -220,8 +221,8 @@ class EvalJobIT {
     }
     int differ = 0;
     for (int q = 0; q < queries.length; q++) {
-      differ += exhaustive(queries[q], fewer, 15).stream().map(RetrievalMetrics.Hit::id).toList()
-          .equals(one.get(q).stream().map(TopK.Hit::id).toList()) ? 0 : 1;
+      differ += exhaustive(queries[q], fewer, 15).stream().map(Hit::id).toList()
+          .equals(one.get(q).stream().map(Hit::id).toList()) ? 0 : 1;
     }
     assertNotEquals(0, differ);
   }
@@ -249,18 +250,18 @@ class EvalJobIT {
         List.of(task("debian.v1", "bitext", Path.of("b"), null, null)), null);
   }
 
-  private static List<RetrievalMetrics.Hit> exhaustive(float[] q, Map<String, float[]> docs,
+  private static List<Hit> exhaustive(float[] q, Map<String, float[]> docs,
       int k) {
-    List<RetrievalMetrics.Hit> all = new ArrayList<>();
+    List<Hit> all = new ArrayList<>();
     for (Map.Entry<String, float[]> d : docs.entrySet()) {
       double s = 0;
       for (int i = 0; i < q.length; i++) {
         s += (double) q[i] * d.getValue()[i];
       }
-      all.add(new RetrievalMetrics.Hit(d.getKey(), s));
+      all.add(new Hit(d.getKey(), s));
     }
-    all.sort(Comparator.comparingDouble(RetrievalMetrics.Hit::score).reversed()
-        .thenComparing(RetrievalMetrics.Hit::id, Comparator.reverseOrder()));
+    all.sort(Comparator.comparingDouble(Hit::score).reversed()
+        .thenComparing(Hit::id, Comparator.reverseOrder()));
     return all.subList(0, k);
   }
 

@@ -1,4 +1,4 @@
-package io.embedspark.jobs.eval;
+package io.embedspark.eval;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -18,14 +18,14 @@ public final class TopK implements Serializable {
   private final String[] ids;
   private int size;
 
-  TopK(int k) {
+  public TopK(int k) {
     this.k = k;
     this.scores = new double[k];
     this.ids = new String[k];
   }
 
   /** Offers a candidate; kept when among the best k so far. */
-  void offer(String id, double score) {
+  public void offer(String id, double score) {
     if (size < k) {
       scores[size] = score;
       ids[size] = id;
@@ -41,7 +41,7 @@ public final class TopK implements Serializable {
    * The lowest float score that may still enter: minus infinity until k pairs are kept, then the
    * worst kept score rounded down to float (a cheap pre-check; {@link #offer} decides ties).
    */
-  float threshold() {
+  public float threshold() {
     if (size < k) {
       return Float.NEGATIVE_INFINITY;
     }
@@ -50,7 +50,7 @@ public final class TopK implements Serializable {
   }
 
   /** This heap with the other's pairs offered into it. */
-  TopK merge(TopK other) {
+  public TopK merge(TopK other) {
     for (int i = 0; i < other.size; i++) {
       offer(other.ids[i], other.scores[i]);
     }
@@ -58,7 +58,7 @@ public final class TopK implements Serializable {
   }
 
   /** The kept pairs, best first. */
-  List<Hit> best() {
+  public List<Hit> best() {
     List<Hit> out = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       out.add(new Hit(ids[i], scores[i]));
@@ -68,8 +68,6 @@ public final class TopK implements Serializable {
     return out;
   }
 
-  /** A document and its score. */
-  public record Hit(String id, double score) implements Serializable {}
 
   /** Whether (s1, id1) ranks below (s2, id2). */
   private static boolean worse(double s1, String id1, double s2, String id2) {

@@ -1,0 +1,28 @@
+package io.embedspark.eval.tasks;
+
+import io.embedspark.data.PromptTemplate;
+import io.embedspark.eval.BitextMining;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Bitext mining: each source matched to its nearest target; F1 and accuracy (MTEB). */
+public final class BitextEvaluator implements Evaluator<BitextTask> {
+  @Override
+  public TaskType type() {
+    return TaskType.BITEXT;
+  }
+
+  @Override
+  public Map<String, Double> evaluate(BitextTask b, PromptTemplate p, EvaluationContext c) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    float[][] s = c.embed(b.sources(), p);
+    float[][] t = c.embed(b.targets(), p);
+    for (int d : c.dims()) {
+      int[] predicted = BitextMining.match(EvaluationContext.truncate(s, d),
+          EvaluationContext.truncate(t, d));
+      out.put(ReportKeys.of(b.name(), "f1", d), BitextMining.f1(predicted));
+      out.put(ReportKeys.of(b.name(), "accuracy", d), BitextMining.accuracy(predicted));
+    }
+    return out;
+  }
+}
