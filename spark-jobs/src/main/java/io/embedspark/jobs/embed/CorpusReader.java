@@ -35,7 +35,7 @@ final class CorpusReader {
 
   static Dataset<Row> read(SparkSession spark, EmbedConfig.Input input) {
     requireData(spark, input.path());
-    Dataset<Row> raw = input.format().equals("parquet") ? spark.read().parquet(input.path())
+    Dataset<Row> raw = input.formatChoice() == EmbedConfig.Format.PARQUET ? spark.read().parquet(input.path())
         : spark.read().schema(jsonSchema(input)).option("mode", "PERMISSIVE")
             .option("columnNameOfCorruptRecord", CORRUPT_COLUMN).json(input.path());
     List<String> present = Arrays.asList(raw.columns());

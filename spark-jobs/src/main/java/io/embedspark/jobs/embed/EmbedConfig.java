@@ -1,5 +1,7 @@
 package io.embedspark.jobs.embed;
 
+import io.embedspark.config.Checks;
+import io.embedspark.config.Choice;
 import io.embedspark.data.PromptTemplate;
 import io.embedspark.embed.InferenceEngine;
 import io.embedspark.error.InvalidInputException;
@@ -37,6 +39,11 @@ public record EmbedConfig(String model, Input input, String prompt, Output outpu
   public record Input(String path, String format, String id, String text, String title)
       implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** The format as a constant (checked at load). */
+    public Format formatChoice() {
+      return Choice.parse(Format.class, "input.format", format);
+    }
   }
 
   /**
@@ -51,6 +58,11 @@ public record EmbedConfig(String model, Input input, String prompt, Output outpu
   public record Output(String path, String rejects, String mode, List<Integer> dims,
       Boolean int8, Boolean binary) implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** The mode as a constant (checked at load). */
+    public WriteMode writeMode() {
+      return Choice.parse(WriteMode.class, "output.mode", mode);
+    }
   }
 
   /**
@@ -71,12 +83,62 @@ public record EmbedConfig(String model, Input input, String prompt, Output outpu
    */
   public record Limits(String tooLong, String duplicateIds) implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** The too-long policy as a constant (checked at load). */
+    public TooLong tooLongPolicy() {
+      return Choice.parse(TooLong.class, "limits.too_long", tooLong);
+    }
+
+    /** The duplicate-id policy as a constant (checked at load). */
+    public DuplicateIds duplicatePolicy() {
+      return Choice.parse(DuplicateIds.class, "limits.duplicate_ids", duplicateIds);
+    }
   }
 
-  public static final List<String> FORMATS = List.of("parquet", "jsonl", "beir");
-  public static final List<String> MODES = List.of("error", "overwrite");
-  public static final List<String> TOO_LONG = List.of("truncate", "reject");
-  public static final List<String> DUPLICATES = List.of("reject", "keep", "fail");
+  /** {@code input.format}. */
+  public enum Format implements Choice {
+    PARQUET, JSONL, BEIR;
+
+    @Override
+    public String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** {@code output.mode}: refuse to replace an existing output, or replace one the job wrote. */
+  public enum WriteMode implements Choice {
+    ERROR, OVERWRITE;
+
+    @Override
+    public String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** {@code limits.too_long}. */
+  public enum TooLong implements Choice {
+    TRUNCATE, REJECT;
+
+    @Override
+    public String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** {@code limits.duplicate_ids}. */
+  public enum DuplicateIds implements Choice {
+    REJECT, KEEP, FAIL;
+
+    @Override
+    public String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  public static final List<String> FORMATS = Choice.keys(Format.class);
+  public static final List<String> MODES = Choice.keys(WriteMode.class);
+  public static final List<String> TOO_LONG = Choice.keys(TooLong.class);
+  public static final List<String> DUPLICATES = Choice.keys(DuplicateIds.class);
 
   /** With the default engine. */
   public EmbedConfig(String model, Input input, String prompt, Output output, Batching batching,
@@ -86,24 +148,24 @@ public record EmbedConfig(String model, Input input, String prompt, Output outpu
 
   public EmbedConfig {
     input = input == null ? new Input(null, null, null, null, null) : input;
-    String format = lower(input.format(), "parquet");
-    boolean beir = format.equals("beir");
-    input = new Input(input.path(), format, orDefault(input.id(), beir ? "_id" : "id"),
-        orDefault(input.text(), "text"),
+    String format = Checks.lower(input.format(), "parquet");
+    boolean beir = Choice.find(Format.class, format) == Format.BEIR;
+    input = new Input(input.path(), format, Checks.or(input.id(), beir ? "_id" : "id"),
+        Checks.or(input.text(), "text"),
         input.title() == null ? (beir ? "title" : "") : input.title());
-    prompt = orDefault(prompt, "document");
+    prompt = Checks.or(prompt, "document");
     output = output == null ? new Output(null, null, null, null, null, null) : output;
     output = new Output(output.path(), output.rejects() == null && output.path() != null
         ? stripSlash(output.path()) + "-rejects" : output.rejects(),
-        lower(output.mode(), "error"), output.dims() == null ? List.of() : List.copyOf(
+        Checks.lower(output.mode(), "error"), output.dims() == null ? List.of() : List.copyOf(
         output.dims()), output.int8() != null && output.int8(),
         output.binary() != null && output.binary());
     batching = batching == null ? new Batching(null, null, null) : batching;
-    batching = new Batching(orDefault(batching.tokenBudget(), 16_384),
-        orDefault(batching.maxRows(), 256), orDefault(batching.window(), 4_096));
+    batching = new Batching(Checks.or(batching.tokenBudget(), 16_384),
+        Checks.or(batching.maxRows(), 256), Checks.or(batching.window(), 4_096));
     limits = limits == null ? new Limits(null, null) : limits;
-    limits = new Limits(lower(limits.tooLong(), "truncate"),
-        lower(limits.duplicateIds(), "reject"));
+    limits = new Limits(Checks.lower(limits.tooLong(), "truncate"),
+        Checks.lower(limits.duplicateIds(), "reject"));
     List<String> p = new ArrayList<>();
     if (model == null || model.isBlank()) {
       p.add("model must name a checkpoint bundle directory");
@@ -111,7 +173,7 @@ public record EmbedConfig(String model, Input input, String prompt, Output outpu
     if (input.path() == null || input.path().isBlank()) {
       p.add("input.path must name the corpus");
     }
-    oneOf(p, "input.format", format, FORMATS);
+    Checks.oneOf(p, "input.format", format, Format.class);
     if (input.id().isBlank() || input.text().isBlank()) {
       p.add("input.id and input.text must name columns");
     }
@@ -120,17 +182,17 @@ public record EmbedConfig(String model, Input input, String prompt, Output outpu
     } else if (stripSlash(output.path()).equals(stripSlash(output.rejects()))) {
       p.add("output.rejects must differ from output.path");
     }
-    oneOf(p, "output.mode", output.mode(), MODES);
+    Checks.oneOf(p, "output.mode", output.mode(), WriteMode.class);
     for (Integer d : output.dims()) {
       if (d == null || d <= 0) {
         p.add("output.dims contains " + d + "; dims must be positive");
       }
     }
-    positive(p, "batching.token_budget", batching.tokenBudget());
-    positive(p, "batching.max_rows", batching.maxRows());
-    positive(p, "batching.window", batching.window());
-    oneOf(p, "limits.too_long", limits.tooLong(), TOO_LONG);
-    oneOf(p, "limits.duplicate_ids", limits.duplicateIds(), DUPLICATES);
+    Checks.positive(p, "batching.token_budget", batching.tokenBudget());
+    Checks.positive(p, "batching.max_rows", batching.maxRows());
+    Checks.positive(p, "batching.window", batching.window());
+    Checks.oneOf(p, "limits.too_long", limits.tooLong(), TooLong.class);
+    Checks.oneOf(p, "limits.duplicate_ids", limits.duplicateIds(), DuplicateIds.class);
     try {
       promptTemplateOf(prompt);
     } catch (InvalidInputException e) {
@@ -165,31 +227,7 @@ public record EmbedConfig(String model, Input input, String prompt, Output outpu
     return PromptTemplate.named(prompt);
   }
 
-  private static String orDefault(String v, String d) {
-    return v == null || v.isBlank() ? d : v;
-  }
-
-  private static int orDefault(Integer v, int d) {
-    return v == null ? d : v;
-  }
-
-  private static String lower(String v, String d) {
-    return v == null || v.isBlank() ? d : v.trim().toLowerCase(Locale.ROOT);
-  }
-
   private static String stripSlash(String path) {
     return path == null ? null : path.replaceAll("/+$", "");
-  }
-
-  private static void oneOf(List<String> p, String key, String value, List<String> allowed) {
-    if (!allowed.contains(value)) {
-      p.add(key + " = '" + value + "' must be one of " + String.join(", ", allowed));
-    }
-  }
-
-  private static void positive(List<String> p, String key, int value) {
-    if (value <= 0) {
-      p.add(key + " = " + value + " must be positive");
-    }
   }
 }

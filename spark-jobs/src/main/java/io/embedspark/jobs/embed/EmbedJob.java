@@ -50,7 +50,7 @@ public final class EmbedJob {
     long t0 = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     OutputDirectories dirs = new OutputDirectories(hadoop);
-    boolean overwrite = config.output().mode().equals("overwrite");
+    boolean overwrite = config.output().writeMode() == EmbedConfig.WriteMode.OVERWRITE;
     for (String[] out : new String[][] {{config.output().path(), "output.path"},
         {config.output().rejects(), "output.rejects"}}) {
       dirs.checkSeparate(out[0], out[1], config.input().path(), "input.path");
@@ -72,7 +72,7 @@ public final class EmbedJob {
     long read = corpus.count();
     progress.accept("embed: " + read + " rows in " + config.input().path());
     Broadcast<RowTriage> triage = jsc.broadcast(new RowTriage(duplicateWinners(corpus),
-        config.limits().tooLong().equals("reject")));
+        config.limits().tooLongPolicy() == EmbedConfig.TooLong.REJECT));
 
     String rejectsStaging = dirs.staging(config.output().rejects());
     String embeddingsStaging = dirs.staging(config.output().path());
@@ -127,8 +127,8 @@ public final class EmbedJob {
    * duplicated ids reach the driver.
    */
   private Map<String, Long> duplicateWinners(Dataset<Row> corpus) {
-    String policy = config.limits().duplicateIds();
-    if (policy.equals("keep")) {
+    EmbedConfig.DuplicateIds policy = config.limits().duplicatePolicy();
+    if (policy == EmbedConfig.DuplicateIds.KEEP) {
       return Map.of();
     }
     Dataset<Row> usable = corpus.filter((org.apache.spark.api.java.function.FilterFunction<Row>)
@@ -139,7 +139,7 @@ public final class EmbedJob {
     if (dups.isEmpty()) {
       return Map.of();
     }
-    if (policy.equals("fail")) {
+    if (policy == EmbedConfig.DuplicateIds.FAIL) {
       throw new InvalidInputException(config.input().path() + ": " + dups.size()
           + " ids occur more than once (limits.duplicate_ids: fail), e.g. " + dups.stream()
           .limit(5).map(r -> "'" + r.getString(0) + "' x" + r.getLong(1))

@@ -35,7 +35,7 @@ final class PartitionRejects implements MapPartitionsFunction<Row, Row> {
     this.bundle = bundle;
     this.triage = triage;
     this.prompt = config.promptTemplate();
-    this.needsTokenizer = config.limits().tooLong().equals("reject");
+    this.needsTokenizer = config.limits().tooLongPolicy() == EmbedConfig.TooLong.REJECT;
   }
 
   @Override

@@ -1,5 +1,8 @@
 package io.embedspark.jobs.eval;
 
+import io.embedspark.config.Checks;
+import io.embedspark.config.Choice;
+import io.embedspark.eval.tasks.TaskType;
 import io.embedspark.data.PromptTemplate;
 import io.embedspark.embed.InferenceEngine;
 import io.embedspark.error.InvalidInputException;
@@ -149,9 +152,9 @@ public record EvalConfig(String model, String name, String output, String work, 
         p.add("dims contains " + d + "; dims must be positive");
       }
     }
-    positive(p, "retrieval.top_k", retrieval.topK());
-    positive(p, "retrieval.query_block", retrieval.queryBlock());
-    positive(p, "retrieval.corpus_block", retrieval.corpusBlock());
+    Checks.positive(p, "retrieval.top_k", retrieval.topK());
+    Checks.positive(p, "retrieval.query_block", retrieval.queryBlock());
+    Checks.positive(p, "retrieval.corpus_block", retrieval.corpusBlock());
     for (Integer k : retrieval.ks()) {
       if (k == null || k <= 0 || k > retrieval.topK()) {
         p.add("retrieval.ks contains " + k + "; each cutoff must be in 1..retrieval.top_k ("
@@ -177,12 +180,12 @@ public record EvalConfig(String model, String name, String output, String work, 
       } else if (!names.add(t.name())) {
         p.add(key + ".name = '" + t.name() + "' is used by another task");
       }
-      String type = t.type() == null ? null : t.type().trim().toLowerCase(Locale.ROOT);
-      if (!TYPES.contains(type)) {
+      TaskType type = Choice.find(TaskType.class, t.type());
+      if (type == null) {
         p.add(key + ".type = '" + t.type() + "' must be one of " + String.join(", ", TYPES));
         continue;
       }
-      if (type.equals("classification")) {
+      if (type == TaskType.CLASSIFICATION) {
         if (blank(t.train()) || blank(t.test())) {
           p.add(key + " (classification) needs train and test files");
         }
@@ -193,26 +196,28 @@ public record EvalConfig(String model, String name, String output, String work, 
           p.add(key + ".samples_per_label = " + t.samplesPerLabel() + " must be positive");
         }
       } else if (blank(t.path())) {
-        p.add(key + ".path must name the task's " + (type.equals("retrieval")
+        p.add(key + ".path must name the task's " + (type == TaskType.RETRIEVAL
             ? "BEIR directory" : "JSON-lines file"));
       }
       if (t.fields() != null) {
+        Map<String, String> defaults = DEFAULT_FIELDS.get(type.key());
         for (String role : t.fields().keySet()) {
-          if (!DEFAULT_FIELDS.get(type).containsKey(role)) {
-            p.add(key + ".fields." + role + " is not a field of a " + type + " task; known: "
-                + String.join(", ", new java.util.TreeSet<>(DEFAULT_FIELDS.get(type).keySet())));
+          if (!defaults.containsKey(role)) {
+            p.add(key + ".fields." + role + " is not a field of a " + type.key() + " task; "
+                + "known: " + String.join(", ", new java.util.TreeSet<>(defaults.keySet())));
           }
         }
       }
-      if (t.isDistributed() && !type.equals("classification") && !type.equals("clustering")) {
+      if (t.isDistributed() && type != TaskType.CLASSIFICATION
+          && type != TaskType.CLUSTERING) {
         p.add(key + ".distributed applies to classification and clustering tasks only");
       }
-      if (t.embeddings() != null && !type.equals("retrieval")) {
+      if (t.embeddings() != null && type != TaskType.RETRIEVAL) {
         p.add(key + ".embeddings applies to retrieval tasks only");
       }
-      boolean precomputed = type.equals("retrieval") && t.embeddings() != null
+      boolean precomputed = type == TaskType.RETRIEVAL && t.embeddings() != null
           && !blank(t.embeddings().corpus()) && !blank(t.embeddings().queries());
-      if (t.embeddings() != null && type.equals("retrieval") && !precomputed) {
+      if (t.embeddings() != null && type == TaskType.RETRIEVAL && !precomputed) {
         p.add(key + ".embeddings needs both corpus and queries");
       }
       try {
@@ -265,9 +270,4 @@ public record EvalConfig(String model, String name, String output, String work, 
     return s == null || s.isBlank();
   }
 
-  private static void positive(List<String> p, String key, int value) {
-    if (value <= 0) {
-      p.add(key + " = " + value + " must be positive");
-    }
-  }
 }

@@ -1,5 +1,7 @@
 package io.embedspark.jobs.mine;
 
+import io.embedspark.config.Checks;
+import io.embedspark.config.Choice;
 import io.embedspark.error.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,20 +36,50 @@ public record MineConfig(String model, Input input, String output, String work, 
    * @param query query column
    * @param positive positive passage column
    */
-  public record Input(String path, String format, String id, String query, String positive) {}
+  public record Input(String path, String format, String id, String query, String positive) {
+    /** The format as a constant (checked at load). */
+    public PairFormat formatChoice() {
+      return Choice.parse(PairFormat.class, "input.format", format);
+    }
+  }
+
+  /** {@code input.format}. */
+  public enum PairFormat implements Choice {
+    JSONL, PARQUET;
+
+    @Override
+    public String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** {@code sampling}: the nearest surviving candidates, or a seeded random sample of them. */
+  public enum Sampling implements Choice {
+    TOP, RANDOM;
+
+    @Override
+    public String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The sampling as a constant (checked at load). */
+  public Sampling samplingChoice() {
+    return Choice.parse(Sampling.class, "sampling", sampling);
+  }
 
   public MineConfig {
     input = input == null ? new Input(null, null, null, null, null) : input;
-    input = new Input(input.path(), input.format() == null ? "jsonl"
-        : input.format().toLowerCase(Locale.ROOT), or(input.id(), "id"),
-        or(input.query(), "query"), or(input.positive(), "positive"));
-    output = or(output, "runs/mine/triples");
-    work = or(work, output.replaceAll("/+$", "") + "-work");
+    input = new Input(input.path(), Checks.lower(input.format(), "jsonl"),
+        Checks.or(input.id(), "id"), Checks.or(input.query(), "query"),
+        Checks.or(input.positive(), "positive"));
+    output = Checks.or(output, "runs/mine/triples");
+    work = Checks.or(work, output.replaceAll("/+$", "") + "-work");
     dim = dim == null ? 0 : dim;
     rankFrom = rankFrom == null ? 3 : rankFrom;
     rankTo = rankTo == null ? 50 : rankTo;
     negatives = negatives == null ? 3 : negatives;
-    sampling = sampling == null ? "top" : sampling.toLowerCase(Locale.ROOT);
+    sampling = Checks.lower(sampling, "top");
     margin = margin == null ? 0.05 : margin;
     maxScore = maxScore == null ? 0.95 : maxScore;
     seed = seed == null ? 42L : seed;
@@ -58,9 +90,7 @@ public record MineConfig(String model, Input input, String output, String work, 
     if (input.path() == null || input.path().isBlank()) {
       p.add("input.path must name the pairs");
     }
-    if (!List.of("jsonl", "parquet").contains(input.format())) {
-      p.add("input.format = '" + input.format() + "' must be jsonl or parquet");
-    }
+    Checks.oneOf(p, "input.format", input.format(), PairFormat.class);
     if (dim < 0) {
       p.add("dim = " + dim + " must be 0 (full) or a Matryoshka dim");
     }
@@ -68,21 +98,13 @@ public record MineConfig(String model, Input input, String output, String work, 
       p.add("rank_from = " + rankFrom + " and rank_to = " + rankTo
           + " must satisfy 1 <= rank_from <= rank_to");
     }
-    if (negatives < 1) {
-      p.add("negatives = " + negatives + " must be positive");
-    }
-    if (!List.of("top", "random").contains(sampling)) {
-      p.add("sampling = '" + sampling + "' must be top or random");
-    }
+    Checks.positive(p, "negatives", negatives);
+    Checks.oneOf(p, "sampling", sampling, Sampling.class);
     if (margin.isNaN() || maxScore.isNaN()) {
       p.add("margin and max_score must be numbers");
     }
     if (!p.isEmpty()) {
       throw new InvalidInputException(String.join("; ", p));
     }
-  }
-
-  private static String or(String v, String d) {
-    return v == null || v.isBlank() ? d : v;
   }
 }

@@ -117,7 +117,7 @@ public final class MineJob {
     List<Row> triples = new ArrayList<>();
     HardNegativeFilter.Settings settings = new HardNegativeFilter.Settings(config.rankFrom(),
         config.rankTo(), config.maxScore(), config.margin(), config.negatives(),
-        config.sampling().equals("random"), config.seed());
+        config.samplingChoice() == MineConfig.Sampling.RANDOM, config.seed());
     for (int i = 0; i < pairs.size(); i++) {
       HardNegativeFilter.Outcome o = HardNegativeFilter.choose(hits.get(i),
           passageIds.get(pairs.get(i)[2]), positiveScores[i], settings, i);
@@ -152,7 +152,7 @@ public final class MineJob {
   }
 
   private List<String[]> readPairs() {
-    Dataset<Row> rows = config.input().format().equals("jsonl")
+    Dataset<Row> rows = config.input().formatChoice() == MineConfig.PairFormat.JSONL
         ? spark.read().json(config.input().path()) : spark.read().parquet(config.input().path());
     List<String> have = Arrays.asList(rows.columns());
     for (String c : List.of(config.input().id(), config.input().query(),

@@ -1,5 +1,6 @@
 package io.embedspark.jobs.train;
 
+import io.embedspark.config.Choice;
 import io.embedspark.data.TaskPrompts;
 import io.embedspark.data.TrainingExample;
 import io.embedspark.io.CheckpointBundle;
@@ -51,7 +52,8 @@ public final class TrainJob {
     List<TrainingExample> all = new ArrayList<>();
     for (TrainJobConfig.Dataset d : config.datasets()) {
       List<TrainingExample> rows = TrainingRows.read(spark, d.path(),
-          d.format().equals("jsonl") ? "json" : "parquet", d.fields().toFields(), d.task());
+          Choice.parse(TrainJobConfig.DataFormat.class, "format", d.format())
+              == TrainJobConfig.DataFormat.JSONL ? "json" : "parquet", d.fields().toFields(), d.task());
       progress.accept(String.format("dataset %s: %d rows from %s (weight %s)", d.name(),
           rows.size(), d.path(), d.weight()));
       datasets.add(new MixtureSampler.Dataset(d.name(), rows, d.weight()));
@@ -66,7 +68,8 @@ public final class TrainJob {
     Path runDir = run.local();
     int shards = config.distributed().shards() > 0 ? config.distributed().shards()
         : spark.sparkContext().defaultParallelism();
-    ContrastiveTrainer.StepFactory steps = config.distributed().mode().equals("local")
+    TrainJobConfig.Mode mode = config.distributed().modeChoice();
+    ContrastiveTrainer.StepFactory steps = mode == TrainJobConfig.Mode.LOCAL
         ? io.embedspark.gradcache.GradientCache::new
         : (encoder, loss, chunk) -> new SparkGradientStep(
             JavaSparkContext.fromSparkContext(spark.sparkContext()), encoder, loss, chunk,
@@ -74,9 +77,9 @@ public final class TrainJob {
     java.util.function.Consumer<Path> onCheckpoint = checkpointListener(run, runDir);
     progress.accept(String.format("%s: %d steps of %d examples, %s mode%s, run directory %s",
         config.stage(), trainer.steps(), trainer.globalBatchSize(), config.distributed().mode(),
-        config.distributed().mode().equals("local") ? "" : " over " + shards + " shards",
+        mode == TrainJobConfig.Mode.LOCAL ? "" : " over " + shards + " shards",
         run));
-    TrainingStrategy strategy = config.distributed().mode().equals("parameter-averaging")
+    TrainingStrategy strategy = mode == TrainJobConfig.Mode.PARAMETER_AVERAGING
         ? new ParameterAveraging(JavaSparkContext.fromSparkContext(spark.sparkContext()), shards,
             config.distributed().averagingSteps())
         : new GradientSteps(steps, "train:" + config.stage() + ":" + config.distributed().mode());

@@ -1,5 +1,7 @@
 package io.embedspark.jobs.train;
 
+import io.embedspark.config.Checks;
+import io.embedspark.config.Choice;
 import io.embedspark.data.TrainingData;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.train.TrainerConfig;
@@ -69,17 +71,49 @@ public record TrainJobConfig(String stage, String model, String runDir, List<Dat
    *     averaging; 0 for Spark's default parallelism
    * @param averagingSteps local steps per executor between averagings (parameter averaging)
    */
-  public record Distributed(String mode, Integer shards, Integer averagingSteps) {}
+  public record Distributed(String mode, Integer shards, Integer averagingSteps) {
+    /** The mode as a constant (checked at load). */
+    public Mode modeChoice() {
+      return Choice.parse(Mode.class, "distributed.mode", mode);
+    }
+  }
 
-  public static final List<String> MODES = List.of("global-batch", "parameter-averaging",
-      "local");
+  /** {@code distributed.mode}. */
+  public enum Mode implements Choice {
+    GLOBAL_BATCH, PARAMETER_AVERAGING, LOCAL;
+
+    @Override
+    public String key() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /** {@code datasets[i].format}. */
+  public enum DataFormat implements Choice {
+    JSONL, PARQUET;
+
+    @Override
+    public String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** {@code stage}: the recipe's two training stages. */
+  public enum Stage implements Choice {
+    PREFINETUNE, FINETUNE;
+
+    @Override
+    public String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  public static final List<String> MODES = Choice.keys(Mode.class);
 
   public TrainJobConfig {
     List<String> p = new ArrayList<>();
-    stage = stage == null ? "prefinetune" : stage.toLowerCase(Locale.ROOT);
-    if (!List.of("prefinetune", "finetune").contains(stage)) {
-      p.add("stage = '" + stage + "' must be prefinetune or finetune");
-    }
+    stage = Checks.lower(stage, "prefinetune");
+    Checks.oneOf(p, "stage", stage, Stage.class);
     if (model == null || model.isBlank()) {
       p.add("model must name a preset, a bundle or a checkpoint");
     }
@@ -95,9 +129,7 @@ public record TrainJobConfig(String stage, String model, String runDir, List<Dat
       }
       String format = d.format() != null ? d.format().toLowerCase(Locale.ROOT)
           : d.path().replaceAll("/+$", "").endsWith(".parquet") ? "parquet" : "jsonl";
-      if (!List.of("jsonl", "parquet").contains(format)) {
-        p.add(key + ".format = '" + format + "' must be jsonl or parquet");
-      }
+      Checks.oneOf(p, key + ".format", format, DataFormat.class);
       double weight = d.weight() == null ? 1.0 : d.weight();
       if (!(weight > 0) || Double.isInfinite(weight)) {
         p.add(key + ".weight = " + weight + " must be positive");
@@ -125,25 +157,15 @@ public record TrainJobConfig(String stage, String model, String runDir, List<Dat
         train.dropout() == null || train.dropout(), or(train.checkpointEvery(), 50),
         train.seed() == null ? 42L : train.seed());
     distributed = distributed == null ? new Distributed(null, null, null) : distributed;
-    distributed = new Distributed(distributed.mode() == null ? "global-batch"
-        : distributed.mode().toLowerCase(Locale.ROOT), or(distributed.shards(), 0),
-        or(distributed.averagingSteps(), 4));
-    if (distributed.averagingSteps() <= 0) {
-      p.add("distributed.averaging_steps = " + distributed.averagingSteps()
-          + " must be positive");
-    }
-    if (!MODES.contains(distributed.mode())) {
-      p.add("distributed.mode = '" + distributed.mode() + "' must be one of "
-          + String.join(", ", MODES));
-    }
+    distributed = new Distributed(Checks.lower(distributed.mode(), "global-batch"),
+        or(distributed.shards(), 0), or(distributed.averagingSteps(), 4));
+    Checks.positive(p, "distributed.averaging_steps", distributed.averagingSteps());
+    Checks.oneOf(p, "distributed.mode", distributed.mode(), Mode.class);
     if (distributed.shards() < 0) {
       p.add("distributed.shards = " + distributed.shards() + " must be 0 or positive");
     }
     try {
-      new TrainerConfig(train.steps(), train.globalBatchSize(), train.chunkSize(),
-          train.learningRate(), train.warmupSteps(), train.finalLearningRateFraction(),
-          train.weightDecay(), train.maxGradNorm(), train.temperature(),
-          train.matryoshkaWeights(), train.dropout(), train.checkpointEvery(), train.seed());
+      trainerConfig(train);
     } catch (InvalidInputException e) {
       p.add(e.getMessage());
     }
@@ -162,21 +184,25 @@ public record TrainJobConfig(String stage, String model, String runDir, List<Dat
 
   /** The optimisation settings; their own checks name {@code train.*} keys. */
   public TrainerConfig trainerConfig() {
-    Train t = train;
+    return trainerConfig(train);
+  }
+
+  /** The one conversion of the YAML's {@code train} section into the trainer's settings. */
+  private static TrainerConfig trainerConfig(Train t) {
     return new TrainerConfig(t.steps(), t.globalBatchSize(), t.chunkSize(), t.learningRate(),
         t.warmupSteps(), t.finalLearningRateFraction(), t.weightDecay(), t.maxGradNorm(),
         t.temperature(), t.matryoshkaWeights(), t.dropout(), t.checkpointEvery(), t.seed());
   }
 
   private static String or(String v, String d) {
-    return v == null || v.isBlank() ? d : v;
+    return Checks.or(v, d);
   }
 
   private static int or(Integer v, int d) {
-    return v == null ? d : v;
+    return Checks.or(v, d);
   }
 
   private static double or(Double v, double d) {
-    return v == null ? d : v;
+    return Checks.or(v, d);
   }
 }
