@@ -4,11 +4,9 @@ import io.embedspark.spark.SparkSessions;
 import io.embedspark.config.YamlConfig;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.io.CheckpointBundle;
-import io.embedspark.jobs.eval.CheckpointEvaluation;
-import io.embedspark.jobs.eval.DevScorer;
+import io.embedspark.jobs.eval.GreedySoup;
 import io.embedspark.jobs.eval.EvalConfig;
 import io.embedspark.train.ModelSoup;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,44 +67,15 @@ final class SoupCommand implements Callable<Integer> {
       System.out.println("soup of " + bundles.size() + " bundles written to " + out);
       return 0;
     }
-    List<ModelSoup.Candidate> candidates = new ArrayList<>();
-    String key = metric;
-    for (Path run : runs) {
-      List<CheckpointEvaluation.Entry> entries = CheckpointEvaluation.read(run);
-      if (entries.isEmpty()) {
-        throw new InvalidInputException(run + " has no " + CheckpointEvaluation.LOG
-            + "; train with eval.config set so every checkpoint is evaluated on dev tasks");
-      }
-      for (CheckpointEvaluation.Entry e : entries) {
-        key = key == null ? e.metric() : key;
-        Double score = e.metrics().get(key);
-        if (score == null) {
-          throw new InvalidInputException(run + "/" + e.checkpoint() + ": metric '" + key
-              + "' was not evaluated");
-        }
-        Path model = run.resolve(e.checkpoint()).resolve("model");
-        if (!Files.isDirectory(model)) {
-          System.out.println("skipping " + run.resolve(e.checkpoint()) + ": no longer on disk");
-          continue;
-        }
-        candidates.add(new ModelSoup.Candidate(run.resolve(e.checkpoint()).toString(),
-            CheckpointBundle.read(model), score));
-      }
-    }
     EvalConfig suite = YamlConfig.load(evalConfig, List.of(), EvalConfig.class);
-    Path scratch = Files.createTempDirectory("embedspark-soup-");
     ModelSoup.Greedy greedy;
     try (SparkSession spark = SparkSessions.create("embedspark-soup",
         SparkSessions.master(master))) {
-      greedy = ModelSoup.greedy(candidates, new DevScorer(spark, suite, key, scratch,
-          System.out::println));
-    } finally {
-      io.embedspark.io.AtomicDirectory.deleteRecursively(scratch);
+      greedy = GreedySoup.fromRuns(spark, runs, suite, metric, System.out::println);
     }
-    greedy.log().forEach(System.out::println);
     greedy.soup().write(out, overwrite);
-    System.out.printf("greedy soup of %d of %d checkpoints (%s = %.4f) written to %s%n",
-        greedy.ingredients().size(), candidates.size(), key, greedy.score(), out);
+    System.out.printf("greedy soup of %d checkpoints (dev score %.4f) written to %s%n",
+        greedy.ingredients().size(), greedy.score(), out);
     return 0;
   }
 }

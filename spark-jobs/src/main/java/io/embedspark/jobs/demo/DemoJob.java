@@ -9,7 +9,11 @@ import io.embedspark.io.ImportOptions;
 import io.embedspark.io.ModelSources;
 import io.embedspark.io.PresetModels;
 import io.embedspark.io.ProjectionInit;
+import io.embedspark.config.YamlConfig;
+import io.embedspark.jobs.eval.EvalConfig;
 import io.embedspark.jobs.eval.EvalJob;
+import io.embedspark.jobs.eval.GreedySoup;
+import io.embedspark.train.ModelSoup;
 import io.embedspark.jobs.train.TrainJob;
 import io.embedspark.jobs.train.TrainJobConfig;
 import java.nio.file.Path;
@@ -25,8 +29,10 @@ import org.apache.spark.sql.SparkSession;
  * and initialise a preset), train it contrastively on the sample's pairs and bitext with the
  * train job on Spark, write it as a bundle, embed the sample retrieval
  * corpus and queries with the embed job into Parquet, print nearest neighbours, and evaluate the
- * model on the sample suite with the eval job (a short table beside the zero-shot start and BM25;
- * the full report in {@code <work>/eval}).
+ * model on the sample suite with the eval job; then the pre-finetuned model and the greedy soup of
+ * the finetune checkpoints too, ending with one table of every model (the zero-shot start, each
+ * stage, the soup) beside BM25 per task and Matryoshka dim (the full report in {@code
+ * <work>/eval}).
  */
 public final class DemoJob {
   private static final List<String> BITEXT_LANGUAGES = List.of("de", "fr");
@@ -58,7 +64,20 @@ public final class DemoJob {
         o.workDir(), zeroShot == null ? Map.of() : Map.of(ZERO_SHOT,
             o.workDir().resolve("eval-zero-shot/report.json").toString())),
         line -> log("%s", line)).run();
-    System.out.print(ReportTable.text(report, zeroShot));
+    Map<String, EvalReport> columns = new java.util.LinkedHashMap<>();
+    if (zeroShot != null) {
+      columns.put(ZERO_SHOT, zeroShot);
+    }
+    if (o.trainSteps() > 0) {
+      columns.put("prefinetune", evaluate(o, spark, o.workDir().resolve("prefinetune/model"),
+          "prefinetune"));
+      columns.put("finetune", report);
+      columns.put("soup", evaluate(o, spark, greedySoup(o, spark), "soup"));
+    } else {
+      columns.put("model", report);
+    }
+    System.out.print(ReportTable.comparison(columns,
+        report.baselines().getOrDefault("bm25", Map.of())));
     int full = report.fullDim();
     double recall = report.metrics().get(ReportKeys.of(DemoSuite.RETRIEVAL, "recall@10", full));
     Map<String, Double> f1 = new java.util.TreeMap<>();
@@ -70,6 +89,26 @@ public final class DemoJob {
     log("summary: recall@10 = %.3f, bitext F1%s; report in %s", recall, bitext,
         o.workDir().resolve("eval/report.md"));
     return new Summary((int) bundle.parameters().count(), recall, f1);
+  }
+
+  /** A model of the run on the sample suite, named {@code name}, in {@code <work>/eval-<name>}. */
+  private static EvalReport evaluate(Options o, SparkSession spark, Path model, String name) {
+    log("evaluating the %s model on the sample suite", name);
+    return new EvalJob(spark, DemoSuite.stageConfig(o.sample(), model, o.workDir(), name),
+        line -> log("%s", line)).run();
+  }
+
+  /**
+   * The greedy soup (Wortsman et al. 2022, arXiv 2203.05482) of the finetune checkpoints by
+   * their dev retrieval nDCG@10, written to {@code <work>/soup}.
+   */
+  private static Path greedySoup(Options o, SparkSession spark) {
+    Path dev = o.workDir().resolve("eval-dev.yaml");
+    ModelSoup.Greedy greedy = GreedySoup.fromRuns(spark, List.of(o.workDir().resolve("finetune")),
+        YamlConfig.load(dev, List.of(), EvalConfig.class), null, line -> log("soup: %s", line));
+    Path dir = o.workDir().resolve("soup");
+    greedy.soup().write(dir, true);
+    return dir;
   }
 
   /** Whether the run starts from a pretrained model rather than a freshly initialised preset. */

@@ -58,9 +58,16 @@ final class DemoSuite {
 
   /** The same suite for the start model, embedding retrieval itself, into {@code <work>/eval-zero-shot}. */
   static EvalConfig zeroShotConfig(Path sample, Path model, Path work) {
-    return new EvalConfig(model.toString(), DemoJob.ZERO_SHOT,
-        work.resolve("eval-zero-shot").toString(), null, null, 42L, null, Map.of(),
-        tasks(sample, null), null, DemoJob.engine());
+    return stageConfig(sample, model, work, DemoJob.ZERO_SHOT);
+  }
+
+  /**
+   * The same suite for another model of the run (the start, a stage, the soup), named {@code
+   * name} in reports, embedding retrieval itself, into {@code <work>/eval-<name>}.
+   */
+  static EvalConfig stageConfig(Path sample, Path model, Path work, String name) {
+    return new EvalConfig(model.toString(), name, work.resolve("eval-" + name).toString(), null,
+        null, 42L, null, Map.of(), tasks(sample, null), null, DemoJob.engine());
   }
 
   private static List<EvalConfig.Task> tasks(Path sample, EvalConfig.Embeddings retrieval) {

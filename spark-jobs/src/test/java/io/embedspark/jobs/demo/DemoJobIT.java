@@ -78,6 +78,14 @@ class DemoJobIT {
     io.embedspark.eval.report.EvalReport report = io.embedspark.eval.report.EvalReport.read(
         work.resolve("eval/report.json"));
     assertEquals(7, report.mainMetrics().size(), "every task of the sample suite");
+    for (String stage : List.of("prefinetune", "soup")) {
+      io.embedspark.eval.report.EvalReport r = io.embedspark.eval.report.EvalReport.read(
+          work.resolve("eval-" + stage + "/report.json"));
+      assertEquals(report.mainMetrics().keySet(), r.mainMetrics().keySet(),
+          stage + " is scored on the same suite");
+    }
+    assertTrue(java.nio.file.Files.exists(work.resolve("soup/manifest.json")),
+        "the greedy soup is written as a bundle");
     assertTrue(report.baselines().get("bm25").containsKey("debian-retrieval/ndcg@10"));
     assertEquals(summary.recallAt10(), report.metrics().get("debian-retrieval/recall@10/d16"));
     assertTrue(java.nio.file.Files.isRegularFile(work.resolve("eval/plots/dims.png")));
