@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * Reads a job's YAML configuration into a record. Keys are snake_case ({@code token_budget} binds
  * the record component {@code tokenBudget}); an unknown key, a value of the wrong type or a
  * malformed file is an {@link InvalidInputException} naming the file and the dotted key, with the
- * keys that are allowed there. Overrides ({@code output.path=/tmp/x}) replace values before
+ * keys that are allowed there; every unknown key and every value of the wrong kind is reported at
+ * once. Overrides ({@code output.path=/tmp/x}) replace values before
  * binding; their values are YAML, so {@code dims=[64,128]} and {@code int8=true} work.
  */
 public final class YamlConfig {
@@ -133,10 +134,63 @@ public final class YamlConfig {
       if (!components.containsKey(name)) {
         out.add(key + "\tunknown key '" + key + "' (allowed here: "
             + String.join(", ", components.keySet()) + ")");
+        return;
+      }
+      String wrong = typeProblem(node.get(name), components.get(name));
+      if (wrong != null) {
+        out.add(key + "\tbad value for '" + key + "': " + wrong);
       } else {
         unknownKeys(node.get(name), components.get(name), key, out);
       }
     });
+  }
+
+  /**
+   * What is wrong with a value's type for a component of type {@code type}, or null: caught
+   * before binding, so every key with a value of the wrong kind is reported at once. Numbers
+   * written as text and {@code true}/{@code false} as text are accepted, as the binder accepts
+   * them; a fractional number is not a whole number.
+   */
+  private static String typeProblem(JsonNode v, java.lang.reflect.Type type) {
+    Class<?> raw = type instanceof Class<?> c ? c
+        : type instanceof java.lang.reflect.ParameterizedType p ? (Class<?>) p.getRawType() : null;
+    if (v == null || v.isNull() || raw == null) {
+      return null;
+    }
+    String text = v.isTextual() ? v.asText().trim() : null;
+    if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
+      boolean whole = v.isIntegralNumber() || (text != null && text.matches("[-+]?\\d+"));
+      return whole ? null : "expected a whole number, got " + shown(v);
+    }
+    if (raw == Double.class || raw == double.class || raw == Float.class || raw == float.class) {
+      boolean number = v.isNumber() || (text != null
+          && text.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?"));
+      return number ? null : "expected a number, got " + shown(v);
+    }
+    if (raw == Boolean.class || raw == boolean.class) {
+      boolean bool = v.isBoolean() || "true".equals(text) || "false".equals(text);
+      return bool ? null : "expected true or false, got " + shown(v);
+    }
+    if (raw == String.class) {
+      return v.isValueNode() ? null : "expected a single value, got " + shown(v);
+    }
+    if (List.class.isAssignableFrom(raw)) {
+      return v.isArray() ? null : "expected a list, got " + shown(v);
+    }
+    if (raw.isRecord() || java.util.Map.class.isAssignableFrom(raw)) {
+      return v.isObject() ? null : "expected a mapping of keys to values, got " + shown(v);
+    }
+    return null;
+  }
+
+  private static String shown(JsonNode v) {
+    if (v.isObject()) {
+      return "a mapping";
+    }
+    if (v.isArray()) {
+      return "a list";
+    }
+    return v.isTextual() ? "'" + v.asText() + "'" : v.toString();
   }
 
   /** Sets {@code a.b.c=value} in the tree, creating mappings on the way; returns the key. */

@@ -66,12 +66,23 @@ public record BundleConfig(String format, int formatVersion, EncoderConfig model
       }
       return;
     }
-    List<ModuleSpec> expected = EncoderModules.specs(model);
     if (modules == null) {
       problems.add("missing key 'modules' (formatVersion " + VERSION + "); expected "
-          + expected);
+          + (problems.isEmpty() ? EncoderModules.specs(model) : "the model's modules"));
       return;
     }
+    // Compared by count first, so a config claiming billions of layers allocates nothing.
+    long implied = (long) model.numLayers() + 4;
+    if (modules.size() != implied) {
+      problems.add("modules lists " + modules.size() + " entries but the model config implies "
+          + implied + " (token_embeddings, " + model.numLayers() + " transformer_layer, pooling, "
+          + "dense, normalize)");
+      return;
+    }
+    if (!problems.isEmpty()) {
+      return;
+    }
+    List<ModuleSpec> expected = EncoderModules.specs(model);
     for (int i = 0; i < Math.max(expected.size(), modules.size()); i++) {
       ModuleSpec want = i < expected.size() ? expected.get(i) : null;
       ModuleSpec got = i < modules.size() ? modules.get(i) : null;

@@ -24,15 +24,22 @@ public final class JsonFiles {
 
   /** Reads a file into a type, naming the file and the offending key on failure. */
   public static <T> T read(Path file, Class<T> type) {
+    byte[] bytes;
     try {
-      return MAPPER.readValue(Files.readAllBytes(file), type);
+      bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new InvalidInputException("file not found: " + file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    try {
+      return MAPPER.readValue(bytes, type);
     } catch (com.fasterxml.jackson.core.JacksonException e) {
       throw new CorruptArtifactException(file + ": " + e.getOriginalMessage()
           + " at " + e.getLocation(), e);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // Parsing bytes in memory fails only on their content, e.g. an encoding that is not JSON's
+      throw new CorruptArtifactException(file + " is not JSON text: " + e.getMessage(), e);
     }
   }
 

@@ -39,6 +39,11 @@ public final class TextTokenizer implements AutoCloseable {
     this.json = json;
     this.maxLength = maxLength;
     JsonNode root = parse(json);
+    List<String> problems = TokenizerJson.templateProblems(root);
+    if (!problems.isEmpty()) {
+      // The native library aborts the whole process on these when it encodes: refuse them here.
+      throw new CorruptArtifactException("tokenizer.json: " + String.join("; ", problems));
+    }
     this.vocabSize = TokenizerJson.vocabSize(root);
     this.padId = TokenizerJson.tokenId(root, "[PAD]", "<pad>").orElse(0);
     Map<String, String> options = Map.of(

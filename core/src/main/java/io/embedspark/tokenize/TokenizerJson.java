@@ -155,4 +155,57 @@ public final class TokenizerJson {
     }
     return OptionalInt.empty();
   }
+
+  private static final java.util.Set<String> MODELS = java.util.Set.of("WordPiece", "BPE",
+      "Unigram", "WordLevel");
+  private static final java.util.Set<String> POST_PROCESSORS = java.util.Set.of(
+      "TemplateProcessing", "BertProcessing", "RobertaProcessing", "ByteLevel", "Sequence");
+
+  /**
+   * Problems the tokenizers library would not report but abort the process on (found by
+   * fuzzing): a model or post-processor type it does not know, and a {@code TemplateProcessing}
+   * post-processor (alone or in a {@code Sequence}) whose template names a special token that its
+   * {@code special_tokens} does not define. Empty when there are none.
+   */
+  public static List<String> templateProblems(JsonNode root) {
+    List<String> problems = new java.util.ArrayList<>();
+    String model = root.path("model").path("type").asText("");
+    if (!root.path("model").path("type").isMissingNode() && !MODELS.contains(model)) {
+      problems.add("model.type = '" + model + "' is not one of "
+          + new java.util.TreeSet<>(MODELS));
+    }
+    JsonNode post = root.path("post_processor");
+    List<JsonNode> processors = new java.util.ArrayList<>();
+    if ("Sequence".equals(post.path("type").asText())) {
+      post.path("processors").forEach(processors::add);
+    } else if (!post.isMissingNode() && !post.isNull()) {
+      processors.add(post);
+    }
+    for (JsonNode p : processors) {
+      String type = p.path("type").asText("");
+      if (!POST_PROCESSORS.contains(type)) {
+        problems.add("post_processor type '" + type + "' is not one of "
+            + new java.util.TreeSet<>(POST_PROCESSORS));
+        continue;
+      }
+      if (!"TemplateProcessing".equals(p.path("type").asText())) {
+        continue;
+      }
+      JsonNode defined = p.path("special_tokens");
+      for (String part : List.of("single", "pair")) {
+        for (JsonNode piece : p.path(part)) {
+          JsonNode special = piece.path("SpecialToken");
+          if (special.isMissingNode()) {
+            continue;
+          }
+          String id = special.path("id").asText();
+          if (!defined.has(id)) {
+            problems.add("post_processor." + part + " names the special token '" + id
+                + "', which post_processor.special_tokens does not define");
+          }
+        }
+      }
+    }
+    return problems;
+  }
 }

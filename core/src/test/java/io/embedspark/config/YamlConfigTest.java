@@ -74,6 +74,24 @@ class YamlConfigTest {
   }
 
   @Test
+  void everyValueOfTheWrongKindIsReportedAtOnceWithTheUnknownKeys() {
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
+        "name: [a, b]\ninner:\n  token_budget: 2.5\n  dims: 64\n  windw: 3\n", "conf/t.yaml",
+        List.of(), Outer.class));
+    for (String part : List.of(
+        "conf/t.yaml: bad value for 'name': expected a single value, got a list",
+        "conf/t.yaml: bad value for 'inner.token_budget': expected a whole number, got 2.5",
+        "conf/t.yaml: bad value for 'inner.dims': expected a list, got 64",
+        "conf/t.yaml: unknown key 'inner.windw'")) {
+      assertTrue(e.getMessage().contains(part), part + " in " + e.getMessage());
+    }
+    Outer lenient = YamlConfig.parse("name: 7\ninner:\n  token_budget: '12'\n", "t.yaml",
+        List.of(), Outer.class);
+    assertEquals(12, lenient.inner().tokenBudget(), "a whole number written as text binds");
+    assertEquals("7", lenient.name(), "a number binds to a text value");
+  }
+
+  @Test
   void validationErrorsOfTheRecordKeepTheirMessage() {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
         "name: bad\n", "t.yaml", List.of(), Outer.class));

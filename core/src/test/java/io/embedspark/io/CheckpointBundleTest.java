@@ -414,4 +414,16 @@ class CheckpointBundleTest {
         () -> CheckpointBundle.readString(garbage));
     assertTrue(e.getMessage().startsWith(garbage + " is not UTF-8 text"), e.getMessage());
   }
+
+  /** Found by fuzzing: bytes Jackson takes for UTF-32 gave an UncheckedIOException. */
+  @Test
+  void aConfigInAnEncodingThatIsNotJsonIsNamed(@TempDir Path tmp) throws IOException {
+    Path file = tmp.resolve("config.json");
+    byte[] bytes = "\u0001\u0000\u0000\u0000\u0000\u0000\u0000\u0000mat\" : \"x\"}"
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    Files.write(file, bytes);
+    CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
+        () -> JsonFiles.read(file, BundleConfig.class));
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+  }
 }

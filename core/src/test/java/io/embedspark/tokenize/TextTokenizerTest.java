@@ -165,4 +165,23 @@ class TextTokenizerTest {
     assertTrue(e.getMessage().contains("could not be loaded"), "message says what failed: "
         + e.getMessage());
   }
+
+  /**
+   * Found by fuzzing: a template naming a special token that special_tokens does not define
+   * made the native library abort the JVM at the first encode. It is refused at load, naming it.
+   */
+  @Test
+  void aTemplateNamingAnUndefinedSpecialTokenIsRefusedAtLoad() {
+    String json = io.embedspark.Golden.tokenizerJson().replaceFirst(
+        "\\{\\s*\"SpecialToken\":\\s*\\{\\s*\"id\":\\s*\"\\[CLS\\]\"",
+        "{\"SpecialToken\": {\"id\": \"[CLX]\"");
+    io.embedspark.error.CorruptArtifactException e = assertThrows(
+        io.embedspark.error.CorruptArtifactException.class, () -> new TextTokenizer(json, 16));
+    assertTrue(e.getMessage().contains("post_processor.single names the special token '[CLX]'"),
+        e.getMessage());
+    try (TextTokenizer intact = new TextTokenizer(io.embedspark.Golden.tokenizerJson(), 16)) {
+      assertEquals(1, intact.encode(java.util.List.of("w1")).size(),
+          "negative control: the intact template loads and encodes");
+    }
+  }
 }

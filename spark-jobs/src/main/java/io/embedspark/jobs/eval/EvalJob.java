@@ -108,6 +108,7 @@ public final class EvalJob {
         }
         double seconds = (System.nanoTime() - s) / 1e9;
         details.put(task.name() + "/seconds", seconds);
+        warnAboutData(task.name(), details);
         String mainKey = io.embedspark.eval.tasks.ReportKeys.of(task.name(),
             main.get(task.name()), dims[dims.length - 1]);
         progress.accept(String.format("eval: %s %s = %.4f%s (%.1f s)", task.name(), mainKey
@@ -127,6 +128,24 @@ public final class EvalJob {
     }
     return new EvalReport(config.modelName(), Arrays.stream(dims).boxed().toList(), types, main,
         metrics, bm25.isEmpty() ? Map.of() : Map.of("bm25", bm25), details);
+  }
+
+  /**
+   * Says on the console, not only in report.json, when a task's data cannot be scored as given:
+   * test rows whose label the train split never shows, judged documents the corpus lacks.
+   */
+  private void warnAboutData(String task, Map<String, Object> details) {
+    Object unseen = details.get(task + "/test_rows_with_unseen_labels");
+    if (unseen instanceof Number n && n.longValue() > 0) {
+      progress.accept("eval: warning: " + task + ": " + n + " test rows have a label the train "
+          + "split never shows; they are left out of the score");
+    }
+    Object missing = details.get(task + "/judged_documents_missing_from_corpus");
+    if (missing instanceof Number n && n.longValue() > 0) {
+      progress.accept("eval: warning: " + task + ": " + n + " documents the qrels judge are not "
+          + "in the corpus and can never be retrieved, e.g. "
+          + details.get(task + "/judged_documents_missing_from_corpus_examples"));
+    }
   }
 
   /** The dims to report: configured, else the model's Matryoshka dims; each checked. */

@@ -80,6 +80,12 @@ final class RetrievalEvaluation {
     requireColumns(corpus, dims, corpusEmbeddings);
     long docs = corpus.count();
     details.put(task.name() + "/documents", docs);
+    List<String> missing = judgedDocumentsMissing(corpus, beir.qrels());
+    details.put(task.name() + "/judged_documents_missing_from_corpus", missing.size());
+    if (!missing.isEmpty()) {
+      details.put(task.name() + "/judged_documents_missing_from_corpus_examples",
+          missing.subList(0, Math.min(5, missing.size())));
+    }
     List<String> queryIds = new ArrayList<>(beir.queries().keySet());
     float[][][] queries = queryVectors(queryEmbeddings, queryIds, dims);
 
@@ -166,6 +172,32 @@ final class RetrievalEvaluation {
       }
     }
     return out;
+  }
+
+  /**
+   * The documents the qrels judge that the corpus does not have (a qrels line naming a document
+   * missing from the corpus can never be retrieved, and lowers every metric). Only the judged ids
+   * are looked up, not the corpus collected.
+   */
+  private static List<String> judgedDocumentsMissing(Dataset<Row> corpus,
+      Map<String, Map<String, Integer>> qrels) {
+    java.util.Set<String> judged = new java.util.TreeSet<>();
+    qrels.values().forEach(m -> judged.addAll(m.keySet()));
+    if (judged.isEmpty()) {
+      return List.of();
+    }
+    java.util.Set<String> found = new java.util.HashSet<>();
+    for (Row r : corpus.select("id").where(org.apache.spark.sql.functions.col("id")
+        .isin(judged.toArray())).distinct().collectAsList()) {
+      found.add(r.getString(0));
+    }
+    List<String> missing = new ArrayList<>();
+    for (String id : judged) {
+      if (!found.contains(id)) {
+        missing.add(id);
+      }
+    }
+    return missing;
   }
 
   private static void requireColumns(Dataset<Row> rows, int[] dims, String path) {

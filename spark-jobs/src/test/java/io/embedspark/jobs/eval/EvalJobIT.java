@@ -174,6 +174,33 @@ class EvalJobIT {
   }
 
   @Test
+  void aJudgedDocumentMissingFromTheCorpusIsNamedOnTheConsole() throws IOException {
+    Path copy = root.resolve("retrieval-missing");
+    java.nio.file.Files.createDirectories(copy.resolve("qrels"));
+    for (String f : List.of("corpus.jsonl", "queries.jsonl", "qrels/test.tsv")) {
+      java.nio.file.Files.copy(SAMPLE.resolve("retrieval").resolve(f), copy.resolve(f));
+    }
+    String firstQuery = java.nio.file.Files.readAllLines(copy.resolve("qrels/test.tsv")).get(1)
+        .split("\t")[0];
+    java.nio.file.Files.writeString(copy.resolve("qrels/test.tsv"), firstQuery
+        + "\tno-such-doc\t1\n", java.nio.file.StandardOpenOption.APPEND);
+    String work = Path.of(config.work(), "retrieval").toString();
+    EvalConfig c = new EvalConfig(null, null, root.resolve("report-missing").toString(), null,
+        List.of(8, 16), 42L, new EvalConfig.Retrieval(20, List.of(10), false, 50, 64), Map.of(),
+        List.of(task("retrieval", "retrieval", copy, null,
+            new EvalConfig.Embeddings(work + "/corpus", work + "/queries"))), null);
+    List<String> lines = new ArrayList<>();
+    EvalReport r = new EvalJob(spark, c, lines::add).evaluate();
+    assertEquals(1, ((Number) r.details().get("retrieval/judged_documents_missing_from_corpus"))
+        .intValue());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("eval: warning: retrieval: 1 documents "
+        + "the qrels judge are not in the corpus") && l.contains("no-such-doc")), lines.toString());
+    assertEquals(0, ((Number) report.details().get(
+        "retrieval/judged_documents_missing_from_corpus")).intValue(),
+        "negative control: the sample's own qrels judge only corpus documents");
+  }
+
+  @Test
   void distributedTopKEqualsExhaustiveSearchWhateverThePartitioning() {
     SplittableRandom r = new SplittableRandom(9);
     int docs = 700;
