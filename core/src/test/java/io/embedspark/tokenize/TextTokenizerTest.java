@@ -162,7 +162,7 @@ class TextTokenizerTest {
     assertFalse(broken.equals(Golden.tokenizerJson()), "the test edit must apply");
     CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
         () -> new TextTokenizer(broken, 16), "unknown model type");
-    assertTrue(e.getMessage().contains("could not be loaded"), "message says what failed: "
+    assertTrue(e.getMessage().contains("model.type = 'NoSuchModel'"), "names the value: "
         + e.getMessage());
   }
 
