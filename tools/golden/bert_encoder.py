@@ -27,8 +27,8 @@ CONFIG = dict(vocab_size=40, hidden_size=32, num_hidden_layers=2, num_attention_
 OUTPUT_DIM = 12
 
 
-def random_weights(gen):
-    c = CONFIG
+def random_weights(gen, c=CONFIG):
+    """BertModel-named weights of config c drawn from gen (with pooler tensors when asked)."""
     h, i_size = c["hidden_size"], c["intermediate_size"]
 
     def normal(*shape, std=0.5):
@@ -52,19 +52,28 @@ def random_weights(gen):
         for ln in ("attention.output.LayerNorm", "output.LayerNorm"):
             w[p + ln + ".weight"] = 1 + normal(h, std=0.2)
             w[p + ln + ".bias"] = normal(h, std=0.2)
-    w["pooler.dense.weight"] = normal(h, h)
-    w["pooler.dense.bias"] = normal(h)
     return w
 
 
-def bert_states(w, ids, mask):
-    """Last hidden states of BERT [N, T, H], written out from torch primitives."""
-    c = CONFIG
+def with_pooler(w, gen, c=CONFIG):
+    """Adds the pooler tensors BertModel saves and the embedding model ignores."""
+    h = c["hidden_size"]
+    w["pooler.dense.weight"] = (torch.randn(h, h, generator=gen) * 0.5).float()
+    w["pooler.dense.bias"] = (torch.randn(h, generator=gen) * 0.5).float()
+    return w
+
+
+def bert_states(w, ids, mask, pos=None, c=CONFIG):
+    """Last hidden states of BERT [N, T, H], written out from torch primitives.
+
+    pos: position ids [N, T]; BERT's 0..T-1 when None.
+    """
     n, t = ids.shape
     heads = c["num_attention_heads"]
     d = c["hidden_size"] // heads
     eps = c["layer_norm_eps"]
-    pos = torch.arange(t).unsqueeze(0).expand(n, t)
+    if pos is None:
+        pos = torch.arange(t).unsqueeze(0).expand(n, t)
     x = (w["embeddings.word_embeddings.weight"][ids]
          + w["embeddings.position_embeddings.weight"][pos]
          + w["embeddings.token_type_embeddings.weight"][torch.zeros_like(ids)])
@@ -139,7 +148,7 @@ def tokenizer_json():
 def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     gen = torch.Generator().manual_seed(20250307)
-    w = random_weights(gen)
+    w = with_pooler(random_weights(gen), gen)
     proj_w = (torch.randn(OUTPUT_DIM, CONFIG["hidden_size"], generator=gen) * 0.3).float()
     proj_b = (torch.randn(OUTPUT_DIM, generator=gen) * 0.1).float()
     lengths = [9, 5, 2, 16]

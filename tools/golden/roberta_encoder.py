@@ -15,13 +15,14 @@ Run from the repository root (Debian: apt-get install python3-torch):
     /usr/bin/python3 tools/golden/roberta_encoder.py core/src/test/resources/golden/roberta-tiny
 """
 import json
-import math
 import os
-import struct
 import sys
 
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bert_encoder import bert_states, random_weights, write_safetensors  # noqa: E402
 
 PAD = 1
 CONFIG = dict(vocab_size=40, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
@@ -33,87 +34,15 @@ CONFIG = dict(vocab_size=40, hidden_size=32, num_hidden_layers=2, num_attention_
 OUTPUT_DIM = 12
 
 
-def random_weights(gen):
-    c = CONFIG
-    h, i_size = c["hidden_size"], c["intermediate_size"]
-
-    def normal(*shape, std=0.5):
-        return (torch.randn(*shape, generator=gen) * std).float()
-
-    w = {
-        "embeddings.word_embeddings.weight": normal(c["vocab_size"], h),
-        "embeddings.position_embeddings.weight": normal(c["max_position_embeddings"], h),
-        "embeddings.token_type_embeddings.weight": normal(c["type_vocab_size"], h),
-        "embeddings.LayerNorm.weight": 1 + normal(h, std=0.2),
-        "embeddings.LayerNorm.bias": normal(h, std=0.2),
-    }
-    for layer in range(c["num_hidden_layers"]):
-        p = f"encoder.layer.{layer}."
-        for name, (out_f, in_f) in {
-            "attention.self.query": (h, h), "attention.self.key": (h, h),
-            "attention.self.value": (h, h), "attention.output.dense": (h, h),
-            "intermediate.dense": (i_size, h), "output.dense": (h, i_size)}.items():
-            w[p + name + ".weight"] = normal(out_f, in_f, std=1 / math.sqrt(in_f))
-            w[p + name + ".bias"] = normal(out_f, std=0.1)
-        for ln in ("attention.output.LayerNorm", "output.LayerNorm"):
-            w[p + ln + ".weight"] = 1 + normal(h, std=0.2)
-            w[p + ln + ".bias"] = normal(h, std=0.2)
-    return w
-
-
 def roberta_pooled(w, ids):
-    """Mean-pooled last hidden states of XLM-RoBERTa, written out from torch primitives."""
-    c = CONFIG
-    n, t = ids.shape
-    heads = c["num_attention_heads"]
-    d = c["hidden_size"] // heads
-    eps = c["layer_norm_eps"]
+    """Mean-pooled last hidden states of XLM-RoBERTa: BERT's layers (bert_encoder.bert_states)
+    with positions counted after the padding index, as transformers'
+    create_position_ids_from_input_ids."""
     real = (ids != PAD).long()
-    pos = torch.cumsum(real, dim=1) * real + PAD  # create_position_ids_from_input_ids
+    pos = torch.cumsum(real, dim=1) * real + PAD
     mask = real.double()
-    x = (w["embeddings.word_embeddings.weight"][ids]
-         + w["embeddings.position_embeddings.weight"][pos]
-         + w["embeddings.token_type_embeddings.weight"][torch.zeros_like(ids)])
-    x = F.layer_norm(x, (c["hidden_size"],), w["embeddings.LayerNorm.weight"],
-                     w["embeddings.LayerNorm.bias"], eps)
-    bias = (1.0 - mask)[:, None, None, :] * torch.finfo(x.dtype).min
-    for layer in range(c["num_hidden_layers"]):
-        p = f"encoder.layer.{layer}."
-
-        def lin(name, v):
-            return F.linear(v, w[p + name + ".weight"], w[p + name + ".bias"])
-
-        def split(v):
-            return v.view(n, t, heads, d).transpose(1, 2)
-
-        q, k, v = (split(lin("attention.self." + s, x)) for s in ("query", "key", "value"))
-        probs = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d) + bias, dim=-1)
-        ctx = (probs @ v).transpose(1, 2).reshape(n, t, c["hidden_size"])
-        x = F.layer_norm(lin("attention.output.dense", ctx) + x, (c["hidden_size"],),
-                         w[p + "attention.output.LayerNorm.weight"],
-                         w[p + "attention.output.LayerNorm.bias"], eps)
-        ffn = lin("output.dense", F.gelu(lin("intermediate.dense", x)))
-        x = F.layer_norm(ffn + x, (c["hidden_size"],), w[p + "output.LayerNorm.weight"],
-                         w[p + "output.LayerNorm.bias"], eps)
     m = mask.unsqueeze(-1)
-    return (x * m).sum(1) / m.sum(1)
-
-
-def write_safetensors(path, tensors):
-    header, offset, blobs = {}, 0, []
-    for name, t in tensors.items():
-        data = t.contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    head = json.dumps(header, separators=(",", ":")).encode()
-    head += b" " * ((8 - len(head) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(head)))
-        f.write(head)
-        for b in blobs:
-            f.write(b)
+    return (bert_states(w, ids, mask, pos, CONFIG) * m).sum(1) / m.sum(1)
 
 
 def tokenizer_json():
@@ -141,7 +70,7 @@ def tokenizer_json():
 def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     gen = torch.Generator().manual_seed(20250308)
-    w = random_weights(gen)
+    w = random_weights(gen, CONFIG)
     proj_w = (torch.randn(OUTPUT_DIM, CONFIG["hidden_size"], generator=gen) * 0.3).float()
     proj_b = (torch.randn(OUTPUT_DIM, generator=gen) * 0.1).float()
     lengths = [9, 5, 2, 16]

@@ -82,8 +82,13 @@ public final class Golden {
 
   /** The golden token batch: 4 rows of lengths 9, 5, 2, 16, padded with 0 to 16. */
   public static TokenBatch batch() {
-    JsonNode ids = json().get("ids");
-    JsonNode lengths = json().get("lengths");
+    return batch(json());
+  }
+
+  /** The token batch of any golden.json ({@code ids}, {@code lengths}). */
+  public static TokenBatch batch(JsonNode golden) {
+    JsonNode ids = golden.get("ids");
+    JsonNode lengths = golden.get("lengths");
     int n = ids.size();
     int width = ids.get(0).size();
     int[] flat = new int[n * width];
@@ -99,7 +104,12 @@ public final class Golden {
 
   /** A 2-D array of golden.json, e.g. {@code pooled} or {@code embedding}. */
   public static double[][] matrix(String key) {
-    JsonNode m = json().get(key);
+    return matrix(json(), key);
+  }
+
+  /** A 2-D array of any golden.json. */
+  public static double[][] matrix(JsonNode golden, String key) {
+    JsonNode m = golden.get(key);
     double[][] out = new double[m.size()][];
     for (int i = 0; i < m.size(); i++) {
       out[i] = new double[m.get(i).size()];
@@ -112,7 +122,12 @@ public final class Golden {
 
   /** A golden.json array as a float32 tensor (the values were float32 to begin with). */
   public static FloatTensor tensor(String key) {
-    JsonNode m = json().get(key);
+    return tensor(json(), key);
+  }
+
+  /** An array of any golden.json as a float32 tensor. */
+  public static FloatTensor tensor(JsonNode golden, String key) {
+    JsonNode m = golden.get(key);
     if (!m.get(0).isArray()) {
       float[] v = new float[m.size()];
       for (int i = 0; i < v.length; i++) {
@@ -120,7 +135,7 @@ public final class Golden {
       }
       return new FloatTensor(new long[] {v.length}, v);
     }
-    double[][] d = matrix(key);
+    double[][] d = matrix(golden, key);
     float[] v = new float[d.length * d[0].length];
     for (int i = 0; i < d.length; i++) {
       for (int j = 0; j < d[i].length; j++) {

@@ -48,55 +48,19 @@ class RobertaImportTest {
     CheckpointBundle imported = HuggingFaceImporter.read(dir(),
         new ImportOptions(12, List.of(6, 12), 64, ProjectionInit.RANDOM, 1L));
     Map<String, FloatTensor> t = new LinkedHashMap<>(imported.parameters().tensors());
-    t.put(ParameterNames.PROJECTION + ".weight", tensor("projection_weight", 12, 32));
-    t.put(ParameterNames.PROJECTION + ".bias", tensor("projection_bias", 12));
+    t.put(ParameterNames.PROJECTION + ".weight", Golden.tensor(golden, "projection_weight"));
+    t.put(ParameterNames.PROJECTION + ".bias", Golden.tensor(golden, "projection_bias"));
     bundle = imported.with(ModelParameters.of(t, imported.config().model(), "golden"),
         imported.provenance());
   }
 
-  private static FloatTensor tensor(String key, int... shape) {
-    JsonNode m = golden.get(key);
-    float[] v = new float[shape.length == 1 ? shape[0] : shape[0] * shape[1]];
-    int k = 0;
-    for (JsonNode row : m) {
-      if (row.isArray()) {
-        for (JsonNode x : row) {
-          v[k++] = (float) x.asDouble();
-        }
-      } else {
-        v[k++] = (float) row.asDouble();
-      }
-    }
-    long[] s = shape.length == 1 ? new long[] {shape[0]} : new long[] {shape[0], shape[1]};
-    return new FloatTensor(s, v);
-  }
-
   private static double[][] matrix(String key) {
-    JsonNode m = golden.get(key);
-    double[][] out = new double[m.size()][];
-    for (int i = 0; i < m.size(); i++) {
-      out[i] = new double[m.get(i).size()];
-      for (int j = 0; j < out[i].length; j++) {
-        out[i][j] = m.get(i).get(j).asDouble();
-      }
-    }
-    return out;
+    return Golden.matrix(golden, key);
   }
 
   /** The golden ids, padded with RoBERTa's padding id 1 as transformers pads. */
   private static TokenBatch batch() {
-    JsonNode ids = golden.get("ids");
-    int n = ids.size();
-    int width = ids.get(0).size();
-    int[] flat = new int[n * width];
-    int[] lengths = new int[n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < width; j++) {
-        flat[i * width + j] = ids.get(i).get(j).asInt();
-      }
-      lengths[i] = golden.get("lengths").get(i).asInt();
-    }
-    return new TokenBatch(n, width, flat, lengths, new boolean[n]);
+    return Golden.batch(golden);
   }
 
   @Test

@@ -71,7 +71,7 @@ final class SoupCommand implements Callable<Integer> {
     ModelSoup.Greedy greedy;
     try (SparkSession spark = SparkSessions.create("embedspark-soup",
         SparkSessions.master(master))) {
-      greedy = GreedySoup.fromRuns(spark, runs, suite, metric, System.out::println);
+      greedy = GreedySoup.fromRuns(spark, runs, suite, metric, null, System.out::println);
     }
     greedy.soup().write(out, overwrite);
     System.out.printf("greedy soup of %d checkpoints (dev score %.4f) written to %s%n",

@@ -24,9 +24,4 @@ public final class TaskEvaluator {
   public Map<String, Double> evaluate(EvalTask task, PromptTemplate prompt) {
     return task.evaluate(prompt == null ? task.type().defaultPrompt() : prompt, context);
   }
-
-  /** The re-normalised prefixes of {@code d} coordinates. */
-  public static float[][] truncate(float[][] x, int d) {
-    return EvaluationContext.truncate(x, d);
-  }
 }

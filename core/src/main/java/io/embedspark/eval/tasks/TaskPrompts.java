@@ -15,9 +15,4 @@ public final class TaskPrompts {
       new PromptTemplate("task: sentence similarity | query: {text}");
 
   private TaskPrompts() {}
-
-  /** The default prompt for the texts of a task (reranking candidates use the document one). */
-  public static PromptTemplate of(EvalTask task) {
-    return task.type().defaultPrompt();
-  }
 }

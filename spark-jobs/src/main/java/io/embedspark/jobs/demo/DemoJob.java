@@ -105,7 +105,8 @@ public final class DemoJob {
   private static Path greedySoup(Options o, SparkSession spark) {
     Path dev = o.workDir().resolve("eval-dev.yaml");
     ModelSoup.Greedy greedy = GreedySoup.fromRuns(spark, List.of(o.workDir().resolve("finetune")),
-        YamlConfig.load(dev, List.of(), EvalConfig.class), null, line -> log("soup: %s", line));
+        YamlConfig.load(dev, List.of(), EvalConfig.class), null, o.workDir(),
+        line -> log("soup: %s", line));
     Path dir = o.workDir().resolve("soup");
     greedy.soup().write(dir, true);
     return dir;

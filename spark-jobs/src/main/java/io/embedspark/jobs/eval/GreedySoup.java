@@ -20,15 +20,20 @@ import org.apache.spark.sql.SparkSession;
  * suite again ({@link DevScorer}).
  */
 public final class GreedySoup {
+  /** The name prefix of the scratch directory of trial soups. */
+  public static final String SCRATCH_PREFIX = ".embedspark-soup-";
+
   private GreedySoup() {}
 
   /**
    * @param runs training run directories with an {@code eval.jsonl}
    * @param metric the report key to maximise; null for the one the runs ranked checkpoints by
+   * @param scratchParent where the trial soups' scratch directory is created (and deleted
+   *     again); null for the system's temporary directory
    * @param progress receives a line per skipped checkpoint and per trial
    */
   public static ModelSoup.Greedy fromRuns(SparkSession spark, List<Path> runs, EvalConfig dev,
-      String metric, Consumer<String> progress) {
+      String metric, Path scratchParent, Consumer<String> progress) {
     List<ModelSoup.Candidate> candidates = new ArrayList<>();
     String key = metric;
     for (Path run : runs) {
@@ -55,7 +60,9 @@ public final class GreedySoup {
     }
     Path scratch;
     try {
-      scratch = Files.createTempDirectory("embedspark-soup-");
+      // Created here, so deleting it afterwards removes only what this call made.
+      scratch = scratchParent == null ? Files.createTempDirectory(SCRATCH_PREFIX)
+          : Files.createTempDirectory(scratchParent, SCRATCH_PREFIX);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a scratch directory for the soup", e);
     }

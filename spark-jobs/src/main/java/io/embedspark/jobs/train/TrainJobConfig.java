@@ -1,5 +1,7 @@
 package io.embedspark.jobs.train;
 
+import static io.embedspark.config.Checks.or;
+
 import io.embedspark.config.Checks;
 import io.embedspark.config.Choice;
 import io.embedspark.data.TrainingData;
@@ -192,17 +194,5 @@ public record TrainJobConfig(String stage, String model, String runDir, List<Dat
     return new TrainerConfig(t.steps(), t.globalBatchSize(), t.chunkSize(), t.learningRate(),
         t.warmupSteps(), t.finalLearningRateFraction(), t.weightDecay(), t.maxGradNorm(),
         t.temperature(), t.matryoshkaWeights(), t.dropout(), t.checkpointEvery(), t.seed());
-  }
-
-  private static String or(String v, String d) {
-    return Checks.or(v, d);
-  }
-
-  private static int or(Integer v, int d) {
-    return Checks.or(v, d);
-  }
-
-  private static double or(Double v, double d) {
-    return Checks.or(v, d);
   }
 }

@@ -39,7 +39,8 @@ class DemoJobIT {
   }
 
   @Test
-  void embedsTheSampleIntoParquetWithTheCoreEncodersVectors(@TempDir Path work) {
+  void embedsTheSampleIntoParquetWithTheCoreEncodersVectors(@TempDir Path work)
+      throws java.io.IOException {
     DemoJob.Summary summary = DemoJob.run(
         new DemoJob.Options(SAMPLE, work, "tiny", 600, 64, 0, 7L, 3), spark);
 
@@ -86,6 +87,13 @@ class DemoJobIT {
     }
     assertTrue(java.nio.file.Files.exists(work.resolve("soup/manifest.json")),
         "the greedy soup is written as a bundle");
+    try (var entries = java.nio.file.Files.list(work)) {
+      assertEquals(List.of(), entries.map(e -> e.getFileName().toString())
+          .filter(n -> n.startsWith(io.embedspark.jobs.eval.GreedySoup.SCRATCH_PREFIX)).toList(),
+          "the soup's scratch directory of trial soups is deleted, and only it");
+    }
+    assertTrue(java.nio.file.Files.isDirectory(work.resolve("finetune")),
+        "negative control: the run directories the soup read are kept");
     assertTrue(report.baselines().get("bm25").containsKey("debian-retrieval/ndcg@10"));
     assertEquals(summary.recallAt10(), report.metrics().get("debian-retrieval/recall@10/d16"));
     assertTrue(java.nio.file.Files.isRegularFile(work.resolve("eval/plots/dims.png")));
