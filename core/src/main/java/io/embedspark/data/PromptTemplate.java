@@ -17,6 +17,15 @@ public record PromptTemplate(String template) implements Serializable {
       new PromptTemplate("task: search result | query: {text}");
   /** Gemini's document prompt. */
   public static final PromptTemplate DOCUMENT = new PromptTemplate("title: {title} | text: {text}");
+  /** Gemini's prompt for texts to classify. */
+  public static final PromptTemplate CLASSIFICATION =
+      new PromptTemplate("task: classification | query: {text}");
+  /** Gemini's prompt for texts to cluster. */
+  public static final PromptTemplate CLUSTERING =
+      new PromptTemplate("task: clustering | query: {text}");
+  /** Gemini's prompt for both texts of a similarity pair. */
+  public static final PromptTemplate SIMILARITY =
+      new PromptTemplate("task: sentence similarity | query: {text}");
   /** No prompt: the text as it is. */
   public static final PromptTemplate NONE = new PromptTemplate("{text}");
 

@@ -21,6 +21,21 @@ public record TaskPrompts(PromptTemplate queryDefault, PromptTemplate documentDe
     return new TaskPrompts(PromptTemplate.SEARCH_QUERY, PromptTemplate.DOCUMENT, Map.of());
   }
 
+  /**
+   * The prompts training gives each task of a mixture, the ones evaluation embeds that task's
+   * texts with: retrieval (and any task not listed) a search query against a document;
+   * {@code classification} the text to classify against its label as it is; {@code clustering}
+   * the text against a document; {@code sts} similarity on both sides; {@code bitext} no prompt
+   * on either side, as bitext mining embeds both languages.
+   */
+  public static TaskPrompts gemini() {
+    return new TaskPrompts(PromptTemplate.SEARCH_QUERY, PromptTemplate.DOCUMENT, Map.of(
+        "classification", new Pair(PromptTemplate.CLASSIFICATION, PromptTemplate.NONE),
+        "clustering", new Pair(PromptTemplate.CLUSTERING, PromptTemplate.DOCUMENT),
+        "sts", new Pair(PromptTemplate.SIMILARITY, PromptTemplate.SIMILARITY),
+        "bitext", new Pair(PromptTemplate.NONE, PromptTemplate.NONE)));
+  }
+
   public String query(String task, String text) {
     Pair p = perTask.get(task);
     return (p == null ? queryDefault : p.query()).apply(null, text);

@@ -1,5 +1,6 @@
 package io.embedspark.io;
 
+import io.embedspark.data.ModelPrompts;
 import io.embedspark.error.CorruptArtifactException;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.Pooling;
@@ -21,15 +22,30 @@ import java.util.List;
  * @param model the embedding model's shape
  * @param modules the encoder's modules in order (absent in version 1)
  * @param maxSequenceLength texts are truncated to this many tokens, special tokens included
+ * @param prompts the model's own query and document prompts (e5's {@code query: } and {@code
+ *     passage: }); absent for the Gemini task prompts
  */
+@com.fasterxml.jackson.annotation.JsonInclude(
+    com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record BundleConfig(String format, int formatVersion, EncoderConfig model,
-    List<ModuleSpec> modules, int maxSequenceLength) {
+    List<ModuleSpec> modules, int maxSequenceLength, ModelPrompts prompts) {
   public static final String FORMAT = "embedspark-bundle";
   public static final int VERSION = 2;
 
   public static BundleConfig of(EncoderConfig model, int maxSequenceLength) {
     return new BundleConfig(FORMAT, VERSION, model, EncoderModules.specs(model),
-        maxSequenceLength);
+        maxSequenceLength, null);
+  }
+
+  /** Another model shape, with this config's length and prompts. */
+  public BundleConfig withModel(EncoderConfig other) {
+    return new BundleConfig(FORMAT, VERSION, other, EncoderModules.specs(other),
+        maxSequenceLength, prompts);
+  }
+
+  /** The same config declaring the model's own prompts (null: the Gemini task prompts). */
+  public BundleConfig withPrompts(ModelPrompts other) {
+    return new BundleConfig(format, formatVersion, model, modules, maxSequenceLength, other);
   }
 
   /** Checks format, version, the model config and its module list, naming the file. */

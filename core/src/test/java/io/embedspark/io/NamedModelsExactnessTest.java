@@ -44,6 +44,9 @@ class NamedModelsExactnessTest {
     NamedModels.Named n = NamedModels.get(name);
     CheckpointBundle b = NamedModels.open(name, new ImportOptions(0, List.of(), 256,
         ProjectionInit.IDENTITY, 0));
+    assertEquals(name.equals("e5-small")
+        ? io.embedspark.data.ModelPrompts.ofPrefixes("query: ", "passage: ") : null,
+        b.config().prompts(), "e5 carries the prefixes it was trained with; the others none");
     List<String> texts = sampleTexts();
     Path jar = ModelSources.localJar(n.artifact(), name);
     byte[] onnx;

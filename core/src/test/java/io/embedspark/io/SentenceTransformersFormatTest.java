@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.embedspark.data.ModelPrompts;
 import io.embedspark.error.CorruptArtifactException;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.model.EncoderConfig;
@@ -170,6 +171,46 @@ class SentenceTransformersFormatTest {
     }
     assertFalse(java.util.Arrays.equals(expected[0], mean[0]),
         "negative control: the mean-pooled model embeds otherwise");
+  }
+
+  @Test
+  void aModelsPromptsRoundTripThroughBothFormats() throws IOException {
+    CheckpointBundle e5 = bundle.withPrompts(ModelPrompts.ofPrefixes("query: ", "passage: "));
+    Path st = tmp.resolve("st-prompts");
+    SentenceTransformersFormat.write(e5, st, false);
+    JsonNode prompts = JsonFiles.readTree(st.resolve("config_sentence_transformers.json"))
+        .get("prompts");
+    assertEquals("query: ", prompts.get("query").asText());
+    assertEquals("passage: ", prompts.get("document").asText());
+    assertEquals(e5.config().prompts(), readBack(st).config().prompts());
+    Path dir = tmp.resolve("bundle-prompts");
+    e5.write(dir, false);
+    assertEquals(e5.config(), CheckpointBundle.read(dir).config(), "config.json keeps them");
+    // Negative control: a model without prompts writes none and reads back without any.
+    Path plain = exported();
+    assertEquals(0, JsonFiles.readTree(plain.resolve("config_sentence_transformers.json"))
+        .get("prompts").size());
+    assertEquals(null, readBack(plain).config().prompts());
+    Path b = tmp.resolve("bundle-plain");
+    bundle.write(b, false);
+    assertFalse(Files.readString(b.resolve("config.json")).contains("prompts"),
+        "no key for a model without prompts, so older readers still load it");
+  }
+
+  @Test
+  void aPassagePromptIsReadAndATemplatePromptIsRefused() throws IOException {
+    Path st = exported();
+    Path file = st.resolve("config_sentence_transformers.json");
+    ObjectNode c = (ObjectNode) JsonFiles.readTree(file);
+    ((ObjectNode) c.get("prompts")).put("query", "query: ").put("passage", "passage: ");
+    JsonFiles.write(file, c);
+    assertEquals(ModelPrompts.ofPrefixes("query: ", "passage: "), readBack(st).config()
+        .prompts(), "sentence-transformers' e5 names the document side passage");
+    ((ObjectNode) c.get("prompts")).put("query", "{text} please");
+    JsonFiles.write(file, c);
+    CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
+        () -> readBack(st));
+    assertTrue(e.getMessage().contains("prompts must be plain prefixes"), e.getMessage());
   }
 
   @Test

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         ExportCommand.class,
         TrainCommand.class, BenchInferenceCommand.class, BenchTrainCommand.class,
         BenchEmbedCommand.class, BenchTrainSparkCommand.class, SoupCommand.class,
-        EvalCommand.class, BenchEvalCommand.class, MineCommand.class, VectorsCommand.class,
+        EvalCommand.class, BenchEvalCommand.class, MineCommand.class, RecipeCommand.class,
+        VectorsCommand.class,
         LlmCommand.class})
 public final class Main {
 

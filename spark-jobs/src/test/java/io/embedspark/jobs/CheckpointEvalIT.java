@@ -3,6 +3,7 @@ package io.embedspark.jobs;
 import io.embedspark.cli.Main;
 import io.embedspark.spark.SparkSessions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embedspark.eval.report.EvalReport;
@@ -41,14 +42,36 @@ class CheckpointEvalIT {
         + "train: {steps: 6, global_batch_size: 16, chunk_size: 16, checkpoint_every: 2, "
         + "learning_rate: 0.003}\n"
         + "eval: {config: " + dev + "}\n");
-    assertEquals(0, Main.commandLine().execute("train", "--config", train.toString(),
-        "--master", "local[2]"));
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(new org.apache.commons.io.output.TeeOutputStream(out,
+        console), true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, Main.commandLine().execute("train", "--config", train.toString(),
+          "--master", "local[2]"));
+    } finally {
+      System.setOut(out);
+    }
 
     Path run = tmp.resolve("run");
-    List<CheckpointEvaluation.Entry> entries = CheckpointEvaluation.read(run);
-    assertEquals(List.of(2L, 4L, 6L), entries.stream().map(CheckpointEvaluation.Entry::step)
-        .toList());
+    List<CheckpointEvaluation.Entry> all = CheckpointEvaluation.read(run);
+    assertEquals(List.of(0L, 2L, 4L, 6L), all.stream().map(CheckpointEvaluation.Entry::step)
+        .toList(), "the start model first, then every checkpoint");
+    CheckpointEvaluation.Entry start = all.get(0);
+    assertEquals(CheckpointEvaluation.START, start.checkpoint());
+    assertTrue(Files.isRegularFile(run.resolve("eval/start/report.md")));
+    assertFalse(Files.exists(run.resolve("eval/start/model")), "the start's scratch bundle is gone");
+    List<CheckpointEvaluation.Entry> entries = all.subList(1, all.size());
+    String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
     for (CheckpointEvaluation.Entry e : entries) {
+      // Each checkpoint's task beside the start's, flagged when it fell below it.
+      String line = String.format(java.util.Locale.ROOT, "dev/ndcg@10/d16 = %.4f, start %.4f",
+          e.value(), start.value());
+      boolean fell = e.value() < start.value() - CheckpointEvaluation.FORGETTING;
+      assertTrue(printed.contains((fell ? "WARNING: fell below the start model: " : "  ") + line),
+          line + (fell ? " with a warning" : " without one") + " in:\n" + printed);
+    }
+    for (CheckpointEvaluation.Entry e : all) {
       assertEquals("dev/ndcg@10/d16", e.metric());
       assertEquals(e.value(), e.metrics().get("dev/ndcg@10/d16"));
       assertTrue(e.metrics().containsKey("dev/recall@20/d8"), e.metrics().keySet().toString());

@@ -1,5 +1,6 @@
 package io.embedspark.eval.tasks;
 
+import io.embedspark.data.ModelPrompts;
 import io.embedspark.data.PromptTemplate;
 import io.embedspark.model.Matryoshka;
 import java.util.ArrayList;
@@ -8,12 +9,29 @@ import java.util.List;
 /**
  * What every task evaluator shares: the embedder, the Matryoshka dims to report and the seed of
  * sampled metrics. Texts are embedded once at full dimension; each dim's prefix is re-normalised
- * ({@link Matryoshka#truncate}).
+ * ({@link Matryoshka#truncate}). {@code prompts} are the model's own ({@link ModelPrompts}), or
+ * null for the Gemini task prompts.
  */
-public record EvaluationContext(TextEmbedder embedder, List<Integer> dims, long seed) {
+public record EvaluationContext(TextEmbedder embedder, List<Integer> dims, long seed,
+    ModelPrompts prompts) {
+
+  /** A model with no prompts of its own: the Gemini task prompts. */
+  public EvaluationContext(TextEmbedder embedder, List<Integer> dims, long seed) {
+    this(embedder, dims, seed, null);
+  }
 
   public EvaluationContext {
     dims = List.copyOf(dims);
+  }
+
+  /** The prompt of document-side texts: the model's own, else Gemini's. */
+  public PromptTemplate documentPrompt() {
+    return prompts == null ? PromptTemplate.DOCUMENT : prompts.documentTemplate();
+  }
+
+  /** A task type's default prompt for this model: its own query prompt, else the type's. */
+  public PromptTemplate defaultPrompt(TaskType type) {
+    return prompts == null ? type.defaultPrompt() : prompts.queryTemplate();
   }
 
   /** The texts with {@code prompt} applied, embedded. */

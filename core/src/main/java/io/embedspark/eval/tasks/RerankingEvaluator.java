@@ -30,7 +30,7 @@ public final class RerankingEvaluator implements Evaluator<RerankingTask> {
       candidates.addAll(item.negatives());
     }
     float[][] q = c.embed(queries, queryPrompt);
-    float[][] docs = c.embed(candidates, PromptTemplate.DOCUMENT);
+    float[][] docs = c.embed(candidates, c.documentPrompt());
     for (int d : c.dims()) {
       List<RerankingMetrics.Query> scored = new ArrayList<>();
       int next = 0;

@@ -1,5 +1,6 @@
 package io.embedspark.eval.tasks;
 
+import io.embedspark.data.ModelPrompts;
 import io.embedspark.data.PromptTemplate;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +18,23 @@ public final class TaskEvaluator {
    * @param seed seed of the classification samples and the k-means initialisations
    */
   public TaskEvaluator(TextEmbedder embedder, List<Integer> dims, long seed) {
-    this.context = new EvaluationContext(embedder, dims, seed);
+    this(embedder, dims, seed, null);
   }
 
-  /** Every metric of the task at every dimension, with the task's own prompt or its type's. */
+  /**
+   * @param prompts the model's own prompts ({@link ModelPrompts}), or null for the Gemini task
+   *     prompts
+   */
+  public TaskEvaluator(TextEmbedder embedder, List<Integer> dims, long seed,
+      ModelPrompts prompts) {
+    this.context = new EvaluationContext(embedder, dims, seed, prompts);
+  }
+
+  /**
+   * Every metric of the task at every dimension, with the task's own prompt, else the model's
+   * own query prompt, else its type's.
+   */
   public Map<String, Double> evaluate(EvalTask task, PromptTemplate prompt) {
-    return task.evaluate(prompt == null ? task.type().defaultPrompt() : prompt, context);
+    return task.evaluate(prompt == null ? context.defaultPrompt(task.type()) : prompt, context);
   }
 }

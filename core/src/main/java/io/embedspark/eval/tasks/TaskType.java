@@ -13,10 +13,10 @@ import java.util.Locale;
  */
 public enum TaskType implements Choice {
   RETRIEVAL("retrieval", "ndcg@10", PromptTemplate.SEARCH_QUERY),
-  CLASSIFICATION("classification", "accuracy", TaskPrompts.CLASSIFICATION),
-  CLUSTERING("clustering", "v_measure", TaskPrompts.CLUSTERING),
-  STS("sts", "cosine_spearman", TaskPrompts.SIMILARITY),
-  PAIR_CLASSIFICATION("pair_classification", "max_ap", TaskPrompts.SIMILARITY),
+  CLASSIFICATION("classification", "accuracy", PromptTemplate.CLASSIFICATION),
+  CLUSTERING("clustering", "v_measure", PromptTemplate.CLUSTERING),
+  STS("sts", "cosine_spearman", PromptTemplate.SIMILARITY),
+  PAIR_CLASSIFICATION("pair_classification", "max_ap", PromptTemplate.SIMILARITY),
   RERANKING("reranking", "map", PromptTemplate.SEARCH_QUERY),
   BITEXT("bitext", "f1", PromptTemplate.NONE);
 

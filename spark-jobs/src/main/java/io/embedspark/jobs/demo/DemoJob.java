@@ -5,10 +5,7 @@ import io.embedspark.data.PromptTemplate;
 import io.embedspark.eval.report.EvalReport;
 import io.embedspark.eval.tasks.ReportKeys;
 import io.embedspark.io.CheckpointBundle;
-import io.embedspark.io.ImportOptions;
-import io.embedspark.io.ModelSources;
 import io.embedspark.io.PresetModels;
-import io.embedspark.io.ProjectionInit;
 import io.embedspark.config.YamlConfig;
 import io.embedspark.jobs.eval.EvalConfig;
 import io.embedspark.jobs.eval.EvalJob;
@@ -184,20 +181,8 @@ public final class DemoJob {
     if (PresetModels.isPreset(o.model())) {
       return initialise(o);
     }
-    CheckpointBundle imported = ModelSources.open(o.model(), new ImportOptions(0,
-        List.of(), o.maxLength(), ProjectionInit.IDENTITY, o.seed()));
-    if (o.layers() > 0) {
-      imported = imported.withFirstLayers(o.layers());
-    }
-    // Matryoshka prefixes at a quarter and a half of the width, trained by the recipe's loss.
-    io.embedspark.model.EncoderConfig m = imported.config().model();
-    if (m.matryoshkaDims().size() == 1 && m.outputDim() % 4 == 0) {
-      int d = m.outputDim();
-      imported = new CheckpointBundle(io.embedspark.io.BundleConfig.of(
-          m.withOutput(d, List.of(d / 4, d / 2, d)), imported.config().maxSequenceLength()),
-          imported.parameters(), imported.tokenizerJson(), imported.provenance());
-    }
-    return imported;
+    return io.embedspark.jobs.recipe.PretrainedStart.open(o.model(), o.layers(),
+        o.maxLength(), List.of(), o.seed());
   }
 
   private static CheckpointBundle initialise(Options o) {

@@ -18,7 +18,9 @@ import java.util.Locale;
  * @param model checkpoint bundle directory, on any Hadoop file system
  * @param input what to read
  * @param prompt {@code document}, {@code query}, {@code none}, or a template with {@code {text}}
- *     and optionally {@code {title}}
+ *     and optionally {@code {title}}; {@code query} and {@code document} are the model's own
+ *     prompts when its bundle declares them (e5's {@code query: } and {@code passage: }), else
+ *     Gemini's
  * @param output what to write
  * @param batching how to batch texts within a partition
  * @param limits what to do with texts the model cannot take as they are
@@ -206,6 +208,14 @@ public record EmbedConfig(String model, Input input, String prompt, Output outpu
     if (!p.isEmpty()) {
       throw new InvalidInputException(String.join("; ", p));
     }
+  }
+
+  /**
+   * The same config with another prompt: {@code query} and {@code document} resolved to a
+   * model's own prompts ({@link io.embedspark.data.ModelPrompts#resolve}) before the job runs.
+   */
+  public EmbedConfig withPrompt(String newPrompt) {
+    return new EmbedConfig(model, input, newPrompt, output, batching, limits, engine);
   }
 
   /** The same config run by another inference engine. */

@@ -37,7 +37,8 @@ import scala.Tuple2;
  */
 public final class EmbedJob {
   private final SparkSession spark;
-  private final EmbedConfig config;
+  /** The job's config; its prompt becomes the model's own once the bundle is read. */
+  private EmbedConfig config;
   private final Consumer<String> progress;
 
   public EmbedJob(SparkSession spark, EmbedConfig config, Consumer<String> progress) {
@@ -64,6 +65,8 @@ public final class EmbedJob {
     }
     BundleFiles files = BundleFiles.of(config.model(), hadoop);
     BundleConfig model = files.config();
+    config = config.withPrompt(io.embedspark.data.ModelPrompts.resolve(config.prompt(),
+        model.prompts()).template());
     int[] dims = dims(model);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<BundleFiles> bundle = jsc.broadcast(files);

@@ -246,7 +246,7 @@ public record EvalConfig(String model, String name, String output, String work, 
    */
   public EvalConfig forModel(String bundle, String modelName, String reportDir) {
     return new EvalConfig(bundle, modelName, reportDir, reportDir.replaceAll("/+$", "")
-        + "/embeddings", dims, seed, retrieval, Map.of(), tasks, driverFitRows);
+        + "/embeddings", dims, seed, retrieval, Map.of(), tasks, driverFitRows, engine);
   }
 
   /** Whether some task is embedded by the job (so a model is needed). */

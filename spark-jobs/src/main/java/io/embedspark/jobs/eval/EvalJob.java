@@ -76,8 +76,8 @@ public final class EvalJob {
     Map<String, Object> details = new LinkedHashMap<>();
     try {
       TaskEvaluator evaluator = bundle == null ? null : new TaskEvaluator(
-          new SparkTextEmbedder(jsc, bundle, config.inferenceEngine()), Arrays.stream(dims).boxed().toList(),
-          config.seed());
+          new SparkTextEmbedder(jsc, bundle, config.inferenceEngine()),
+          Arrays.stream(dims).boxed().toList(), config.seed(), files.config().prompts());
       LargeTaskEvaluation large = bundle == null ? null : new LargeTaskEvaluation(spark, bundle,
           dims, config.seed(), config.driverFitRows(), progress, config.inferenceEngine());
       for (EvalConfig.Task task : config.tasks()) {

@@ -43,6 +43,9 @@ public final class GreedySoup {
             + "; train with eval.config set so every checkpoint is evaluated on dev tasks");
       }
       for (CheckpointEvaluation.Entry e : entries) {
+        if (e.checkpoint().equals(CheckpointEvaluation.START)) {
+          continue; // the model training started from is a reference, not an ingredient
+        }
         key = key == null ? e.metric() : key;
         Double score = e.metrics().get(key);
         if (score == null) {

@@ -8,7 +8,6 @@ import io.embedspark.eval.ClusteringMetrics;
 import io.embedspark.eval.KMeans;
 import io.embedspark.eval.LogisticRegression;
 import io.embedspark.eval.tasks.ReportKeys;
-import io.embedspark.eval.tasks.TaskPrompts;
 import io.embedspark.spark.BundleFiles;
 import io.embedspark.jobs.eval.DistributedLogisticRegression.Block;
 import io.embedspark.jobs.eval.DistributedLogisticRegression.LabeledVector;
@@ -66,12 +65,17 @@ final class LargeTaskEvaluation {
     this.progress = progress;
   }
 
+  /** The model's own prompts, or null for the Gemini task prompts. */
+  private io.embedspark.data.ModelPrompts modelPrompts() {
+    return bundle.value().config().prompts();
+  }
+
   /** The metrics of a task by report key, and details (rows, dropped rows). */
   record Result(Map<String, Double> metrics, Map<String, Object> details) {}
 
   Result classification(EvalConfig.Task task) {
-    PromptTemplate prompt = task.promptTemplate() == null ? TaskPrompts.CLASSIFICATION
-        : task.promptTemplate();
+    PromptTemplate prompt = task.promptTemplate() != null ? task.promptTemplate()
+        : modelPrompts() != null ? modelPrompts().queryTemplate() : PromptTemplate.CLASSIFICATION;
     JavaRDD<LabeledTexts.Vector> train = embedded(task, task.train(), prompt);
     JavaRDD<LabeledTexts.Vector> test = embedded(task, task.test(), prompt);
     try {
@@ -133,8 +137,8 @@ final class LargeTaskEvaluation {
   }
 
   Result clustering(EvalConfig.Task task) {
-    PromptTemplate prompt = task.promptTemplate() == null ? TaskPrompts.CLUSTERING
-        : task.promptTemplate();
+    PromptTemplate prompt = task.promptTemplate() != null ? task.promptTemplate()
+        : modelPrompts() != null ? modelPrompts().queryTemplate() : PromptTemplate.CLUSTERING;
     JavaRDD<LabeledTexts.Vector> rows = embedded(task, task.path(), prompt);
     try {
       Map<String, Integer> ids = labelIds(rows);

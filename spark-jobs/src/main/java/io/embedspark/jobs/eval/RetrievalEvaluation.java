@@ -2,7 +2,6 @@ package io.embedspark.jobs.eval;
 
 import io.embedspark.eval.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.embedspark.data.PromptTemplate;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.eval.BeirTask;
 import io.embedspark.eval.Bm25Retriever;
@@ -66,12 +65,12 @@ final class RetrievalEvaluation {
       String work = config.work().replaceAll("/+$", "") + "/" + task.name();
       corpusEmbeddings = work + "/corpus";
       queryEmbeddings = work + "/queries";
-      PromptTemplate queryPrompt = task.promptTemplate() == null ? PromptTemplate.SEARCH_QUERY
-          : task.promptTemplate();
+      // Named prompts are resolved by the embed job against the model's own prompts.
+      String queryPrompt = task.promptTemplate() == null ? "query" : task.prompt();
       embed(new EmbedConfig.Input(dir + "/corpus.jsonl", "beir", null, null, null),
           "document", corpusEmbeddings, dims);
       embed(new EmbedConfig.Input(queriesFile, "jsonl", "_id", "text", ""),
-          queryPrompt.template(), queryEmbeddings, dims);
+          queryPrompt, queryEmbeddings, dims);
     }
     details.put(task.name() + "/embeddings", Map.of("corpus", corpusEmbeddings, "queries",
         queryEmbeddings));

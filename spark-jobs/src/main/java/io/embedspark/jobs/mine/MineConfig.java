@@ -24,10 +24,20 @@ import java.util.Locale;
  *     minus this margin
  * @param maxScore a candidate scoring above this ceiling is a likely false negative
  * @param seed seed of random sampling
+ * @param engine the inference engine that embeds queries and passages: {@code nd4j} (default)
+ *     or {@code onnxruntime}, as in the embed job
  */
 public record MineConfig(String model, Input input, String output, String work, Integer dim,
     Integer rankFrom, Integer rankTo, Integer negatives, String sampling, Double margin,
-    Double maxScore, Long seed) {
+    Double maxScore, Long seed, String engine) {
+
+  /** With the default inference engine. */
+  public MineConfig(String model, Input input, String output, String work, Integer dim,
+      Integer rankFrom, Integer rankTo, Integer negatives, String sampling, Double margin,
+      Double maxScore, Long seed) {
+    this(model, input, output, work, dim, rankFrom, rankTo, negatives, sampling, margin,
+        maxScore, seed, null);
+  }
 
   /**
    * @param path JSON lines or Parquet, any Hadoop file system
@@ -35,8 +45,15 @@ public record MineConfig(String model, Input input, String output, String work, 
    * @param id id column
    * @param query query column
    * @param positive positive passage column
+   * @param where keep only rows whose columns equal these values (e.g. {@code split: train})
    */
-  public record Input(String path, String format, String id, String query, String positive) {
+  public record Input(String path, String format, String id, String query, String positive,
+      java.util.Map<String, String> where) {
+    /** Every row of the file. */
+    public Input(String path, String format, String id, String query, String positive) {
+      this(path, format, id, query, positive, java.util.Map.of());
+    }
+
     /** The format as a constant (checked at load). */
     public PairFormat formatChoice() {
       return Choice.parse(PairFormat.class, "input.format", format);
@@ -72,7 +89,8 @@ public record MineConfig(String model, Input input, String output, String work, 
     input = input == null ? new Input(null, null, null, null, null) : input;
     input = new Input(input.path(), Checks.lower(input.format(), "jsonl"),
         Checks.or(input.id(), "id"), Checks.or(input.query(), "query"),
-        Checks.or(input.positive(), "positive"));
+        Checks.or(input.positive(), "positive"), input.where() == null ? java.util.Map.of()
+        : java.util.Map.copyOf(input.where()));
     output = Checks.or(output, "runs/mine/triples");
     work = Checks.or(work, output.replaceAll("/+$", "") + "-work");
     dim = dim == null ? 0 : dim;
@@ -84,6 +102,11 @@ public record MineConfig(String model, Input input, String output, String work, 
     maxScore = maxScore == null ? 0.95 : maxScore;
     seed = seed == null ? 42L : seed;
     List<String> p = new ArrayList<>();
+    try {
+      engine = io.embedspark.embed.InferenceEngine.parse("engine", engine).key();
+    } catch (InvalidInputException e) {
+      p.add(e.getMessage());
+    }
     if (model == null || model.isBlank()) {
       p.add("model must name a checkpoint bundle");
     }

@@ -152,8 +152,11 @@ public final class MineJob {
   }
 
   private List<String[]> readPairs() {
-    Dataset<Row> rows = config.input().formatChoice() == MineConfig.PairFormat.JSONL
-        ? spark.read().json(config.input().path()) : spark.read().parquet(config.input().path());
+    Dataset<Row> rows = io.embedspark.spark.RowFilter.apply(
+        config.input().formatChoice() == MineConfig.PairFormat.JSONL
+            ? spark.read().json(config.input().path())
+            : spark.read().parquet(config.input().path()),
+        config.input().where(), "input.where", config.input().path());
     List<String> have = Arrays.asList(rows.columns());
     for (String c : List.of(config.input().id(), config.input().query(),
         config.input().positive())) {
@@ -180,7 +183,7 @@ public final class MineJob {
     spark.createDataFrame(rows, TEXTS).write().mode(SaveMode.Overwrite).json(input);
     new EmbedJob(spark, new EmbedConfig(config.model(), new EmbedConfig.Input(input, "jsonl",
         "id", "text", ""), prompt, new EmbedConfig.Output(output, null, "overwrite",
-        List.of(dim), false, false), null, null), progress).run();
+        List.of(dim), false, false), null, null, config.engine()), progress).run();
   }
 
   /** Each pair's query-positive score, from the embeddings the job wrote. */

@@ -1,7 +1,6 @@
 package io.embedspark.jobs.train;
 
 import io.embedspark.config.Choice;
-import io.embedspark.data.TaskPrompts;
 import io.embedspark.data.TrainingExample;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.ImportOptions;
@@ -50,12 +49,18 @@ public final class TrainJob {
     TrainerConfig trainer = config.trainerConfig();
     List<MixtureSampler.Dataset> datasets = new ArrayList<>();
     List<TrainingExample> all = new ArrayList<>();
-    for (TrainJobConfig.Dataset d : config.datasets()) {
+    for (int i = 0; i < config.datasets().size(); i++) {
+      TrainJobConfig.Dataset d = config.datasets().get(i);
       List<TrainingExample> rows = TrainingRows.read(spark, d.path(),
           Choice.parse(TrainJobConfig.DataFormat.class, "format", d.format())
-              == TrainJobConfig.DataFormat.JSONL ? "json" : "parquet", d.fields().toFields(), d.task());
-      progress.accept(String.format("dataset %s: %d rows from %s (weight %s)", d.name(),
-          rows.size(), d.path(), d.weight()));
+              == TrainJobConfig.DataFormat.JSONL ? "json" : "parquet", d.fields().toFields(),
+          d.task(), d.where(), "datasets[" + i + "].where");
+      if (rows.isEmpty()) {
+        throw new io.embedspark.error.InvalidInputException("datasets[" + i + "] (" + d.name()
+            + "): no rows in " + d.path() + (d.where().isEmpty() ? "" : " where " + d.where()));
+      }
+      progress.accept(String.format("dataset %s: %d rows from %s%s (weight %s)", d.name(),
+          rows.size(), d.path(), d.where().isEmpty() ? "" : " where " + d.where(), d.weight()));
       datasets.add(new MixtureSampler.Dataset(d.name(), rows, d.weight()));
       all.addAll(rows);
     }
@@ -74,7 +79,7 @@ public final class TrainJob {
         : (encoder, loss, chunk) -> new SparkGradientStep(
             JavaSparkContext.fromSparkContext(spark.sparkContext()), encoder, loss, chunk,
             shards, trainer.dropout());
-    java.util.function.Consumer<Path> onCheckpoint = checkpointListener(run, runDir);
+    java.util.function.Consumer<Path> onCheckpoint = checkpointListener(run, runDir, start);
     progress.accept(String.format("%s: %d steps of %d examples, %s mode%s, run directory %s",
         config.stage(), trainer.steps(), trainer.globalBatchSize(), config.distributed().mode(),
         mode == TrainJobConfig.Mode.LOCAL ? "" : " over " + shards + " shards",
@@ -83,7 +88,8 @@ public final class TrainJob {
         ? new ParameterAveraging(JavaSparkContext.fromSparkContext(spark.sparkContext()), shards,
             config.distributed().averagingSteps())
         : new GradientSteps(steps, "train:" + config.stage() + ":" + config.distributed().mode());
-    CheckpointBundle trained = new ContrastiveTrainer(trainer, TaskPrompts.retrievalDefaults(),
+    CheckpointBundle trained = new ContrastiveTrainer(trainer,
+        io.embedspark.data.ModelPrompts.training(start.config().prompts()),
         runDir, DataType.FLOAT, progress, strategy).onCheckpoint(onCheckpoint)
         .train(start, batches, trainer.steps()).model();
     trained.write(runDir.resolve("model"), true);
@@ -93,8 +99,12 @@ public final class TrainJob {
     return trained;
   }
 
-  /** Pushes each checkpoint, after evaluating it on the dev tasks when configured. */
-  private java.util.function.Consumer<Path> checkpointListener(RunDirectory run, Path runDir) {
+  /**
+   * Pushes each checkpoint, after evaluating it on the dev tasks when configured; then the start
+   * model is evaluated first, so every checkpoint is reported beside it.
+   */
+  private java.util.function.Consumer<Path> checkpointListener(RunDirectory run, Path runDir,
+      CheckpointBundle start) {
     if (config.eval() == null) {
       return run::pushCheckpoint;
     }
@@ -103,6 +113,8 @@ public final class TrainJob {
     io.embedspark.jobs.eval.CheckpointEvaluation evaluation =
         new io.embedspark.jobs.eval.CheckpointEvaluation(spark, suite, config.eval().metric(),
             runDir, progress);
+    evaluation.acceptStart(start);
+    run.pushFile(io.embedspark.jobs.eval.CheckpointEvaluation.LOG);
     return checkpoint -> {
       evaluation.accept(checkpoint);
       run.pushCheckpoint(checkpoint);

@@ -45,9 +45,17 @@ public record TrainJobConfig(String stage, String model, String runDir, List<Dat
    * @param weight sampling weight in the mixture
    * @param task prompt task of rows without a task column ({@code TaskPrompts})
    * @param fields column names
+   * @param where keep only rows whose columns equal these values (e.g. {@code split: train});
+   *     empty for every row
    */
   public record Dataset(String name, String path, String format, Double weight, String task,
-      Fields fields) {}
+      Fields fields, java.util.Map<String, String> where) {
+    /** Every row of the file. */
+    public Dataset(String name, String path, String format, Double weight, String task,
+        Fields fields) {
+      this(name, path, format, weight, task, fields, java.util.Map.of());
+    }
+  }
 
   /** Column names of a dataset's rows. */
   public record Fields(String id, String task, String query, String positive, String negatives) {
@@ -140,7 +148,8 @@ public record TrainJobConfig(String stage, String model, String runDir, List<Dat
       resolved.add(new Dataset(d.name() == null ? "dataset" + i : d.name(), d.path(), format,
           weight, d.task() == null ? "default" : d.task(), new Fields(or(f.id(), "id"),
           or(f.task(), "task"), or(f.query(), "query"), or(f.positive(), "positive"),
-          or(f.negatives(), "negatives"))));
+          or(f.negatives(), "negatives")), d.where() == null ? java.util.Map.of()
+          : java.util.Map.copyOf(d.where())));
     }
     datasets = List.copyOf(resolved);
     if (datasets.isEmpty() && p.stream().noneMatch(x -> x.startsWith("datasets["))) {

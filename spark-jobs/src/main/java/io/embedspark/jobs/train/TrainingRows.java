@@ -25,7 +25,18 @@ public final class TrainingRows {
 
   public static List<TrainingExample> read(SparkSession spark, String path, String format,
       TrainingData.Fields f, String defaultTask) {
-    Dataset<Row> rows = spark.read().format(format).load(path);
+    return read(spark, path, format, f, defaultTask, java.util.Map.of(), "where");
+  }
+
+  /**
+   * The rows of {@code path} whose columns equal {@code where}'s values ({@link
+   * io.embedspark.spark.RowFilter}); {@code whereKey} names that mapping in messages.
+   */
+  public static List<TrainingExample> read(SparkSession spark, String path, String format,
+      TrainingData.Fields f, String defaultTask, java.util.Map<String, String> where,
+      String whereKey) {
+    Dataset<Row> rows = io.embedspark.spark.RowFilter.apply(
+        spark.read().format(format).load(path), where, whereKey, path);
     List<String> columns = Arrays.asList(rows.columns());
     for (String required : List.of(f.query(), f.positive())) {
       if (!columns.contains(required)) {

@@ -97,9 +97,10 @@ class DemoJobIT {
     assertTrue(report.baselines().get("bm25").containsKey("debian-retrieval/ndcg@10"));
     assertEquals(summary.recallAt10(), report.metrics().get("debian-retrieval/recall@10/d16"));
     assertTrue(java.nio.file.Files.isRegularFile(work.resolve("eval/plots/dims.png")));
-    // The finetune stage evaluated its one checkpoint on the dev split.
+    // The finetune stage evaluated its start and its one checkpoint on the dev split.
     List<JsonNode> evals = JsonlTexts.rows(work.resolve("finetune/eval.jsonl"));
-    assertEquals(1, evals.size());
-    assertEquals("debian-dev-retrieval/ndcg@10/d16", evals.get(0).get("metric").asText());
+    assertEquals(List.of("start", "step-00000001"), evals.stream()
+        .map(e -> e.get("checkpoint").asText()).toList());
+    assertEquals("debian-dev-retrieval/ndcg@10/d16", evals.get(1).get("metric").asText());
   }
 }

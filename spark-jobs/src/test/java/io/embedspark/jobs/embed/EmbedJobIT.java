@@ -204,6 +204,38 @@ class EmbedJobIT {
   }
 
   @Test
+  void aModelsOwnPromptsReplaceTheNamedOnes() throws IOException {
+    Path e5 = root.resolve("model-e5");
+    CheckpointBundle.read(model).withPrompts(
+        io.embedspark.data.ModelPrompts.ofPrefixes("query: ", "passage: ")).write(e5, false);
+    EmbedConfig c = config("out/e5", "error");
+    new EmbedJob(spark, new EmbedConfig(e5.toString(), c.input(), "document", c.output(),
+        c.batching(), c.limits()), line -> { }).run();
+    for (Path part : partFiles("out/e5")) {
+      assertEquals("passage: {text}", ParquetFiles.read(part, "embedding_d16").footer()
+          .get("embedspark.prompt"), "the footer names the prompt applied");
+    }
+    Map<String, Row> rows = rowsById("out/e5");
+    double worst = 0;
+    double gemini = 0;
+    try (EmbeddingModel m = CheckpointBundle.read(e5).toModel(DataType.FLOAT)) {
+      for (Map.Entry<String, String[]> d : TestCorpus.documents().entrySet()) {
+        float[] want = m.embedTexts(List.of("passage: " + d.getValue()[1]), 1)[0];
+        float[] control = m.embedTexts(List.of(PromptTemplate.DOCUMENT.apply(d.getValue()[0],
+            d.getValue()[1])), 1)[0];
+        float[] got = floats(rows.get(d.getKey()), "embedding_d16");
+        for (int i = 0; i < got.length; i++) {
+          worst = Math.max(worst, Math.abs(got[i] - want[i]));
+          gemini = Math.max(gemini, Math.abs(got[i] - control[i]));
+        }
+      }
+    }
+    assertTrue(worst < 1e-5, "max |job - core with passage: | = " + worst);
+    assertTrue(gemini > 1e-2, "negative control: Gemini's document prompt embeds otherwise, by "
+        + gemini);
+  }
+
+  @Test
   void anUnknownEngineIsRefusedNamingTheKey() {
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> config("out/never", "error").withEngine("tensorrt"));

@@ -15,12 +15,12 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  * Reads an embeddings file with parquet-hadoop's own example reader, not Spark: the footer's
  * key-value metadata and one vector column by id.
  */
-final class ParquetFiles {
+public final class ParquetFiles {
   private ParquetFiles() {}
 
-  record Contents(Map<String, String> footer, Map<String, float[]> vectors) {}
+  public record Contents(Map<String, String> footer, Map<String, float[]> vectors) {}
 
-  static Contents read(Path file, String column) throws IOException {
+  public static Contents read(Path file, String column) throws IOException {
     Configuration conf = new Configuration();
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.toUri());
     Map<String, String> footer;

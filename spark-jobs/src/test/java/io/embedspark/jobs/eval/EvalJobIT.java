@@ -112,6 +112,30 @@ class EvalJobIT {
   }
 
   @Test
+  void aModelsOwnPromptsEmbedQueriesAndDocuments() throws IOException {
+    Path e5 = root.resolve("model-e5");
+    io.embedspark.io.CheckpointBundle.read(model).withPrompts(
+        io.embedspark.data.ModelPrompts.ofPrefixes("query: ", "passage: ")).write(e5, false);
+    EvalConfig c = new EvalConfig(e5.toString(), null, root.resolve("report-e5").toString(),
+        null, List.of(), 42L, new EvalConfig.Retrieval(20, List.of(10), false, 50, 64), Map.of(),
+        List.of(task("retrieval", "retrieval", SAMPLE.resolve("retrieval"), null, null)), null);
+    EvalReport own = new EvalJob(spark, c, line -> { }).run();
+    Path work = Path.of(c.work(), "retrieval");
+    for (String[] side : new String[][] {{"queries", "query: {text}"},
+        {"corpus", "passage: {text}"}}) {
+      try (java.util.stream.Stream<Path> files = Files.list(work.resolve(side[0]))) {
+        for (Path part : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+          assertEquals(side[1], io.embedspark.jobs.embed.ParquetFiles.read(part,
+              "embedding_d16").footer().get("embedspark.prompt"), side[0]);
+        }
+      }
+    }
+    // Negative control: the same weights with Gemini's prompts score otherwise.
+    assertTrue(Math.abs(own.main("retrieval", 16) - report.main("retrieval", 16)) > 1e-4,
+        own.main("retrieval", 16) + " against " + report.main("retrieval", 16));
+  }
+
+  @Test
   void theOnnxRuntimeEngineScoresTheSuiteAsNd4jDoes() {
     EvalConfig c = suite(model.toString(), root.resolve("report-ort").toString(), null);
     EvalConfig ort = new EvalConfig(c.model(), c.name(), c.output(), c.work(), c.dims(),

@@ -10,8 +10,8 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /** What the eval tests share: a tiny model of the bundled sample and a local Spark session. */
-final class SampleModel {
-  static final Path SAMPLE = Path.of("../data/sample");
+public final class SampleModel {
+  public static final Path SAMPLE = Path.of("../data/sample");
 
   private SampleModel() {}
 
@@ -19,7 +19,7 @@ final class SampleModel {
    * Writes the tiny preset, with a vocabulary from the sample's pairs and spread weights (so
    * texts embed apart), as a bundle in {@code dir}.
    */
-  static Path write(Path dir) {
+  public static Path write(Path dir) {
     List<String> texts = new ArrayList<>(JsonlTexts.texts(SAMPLE.resolve("pairs/train.jsonl"),
         "query", "passage"));
     CheckpointBundle init = PresetModels.initialise("tiny", texts.subList(0, 800), 400, 32, 3L,

@@ -1,0 +1,212 @@
+package io.embedspark.jobs.recipe;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.embedspark.config.YamlConfig;
+import io.embedspark.error.InvalidInputException;
+import io.embedspark.eval.report.EvalReport;
+import io.embedspark.io.CheckpointBundle;
+import io.embedspark.jobs.demo.ReportTable;
+import io.embedspark.jobs.eval.EvalConfig;
+import io.embedspark.jobs.eval.EvalJob;
+import io.embedspark.jobs.eval.GreedySoup;
+import io.embedspark.jobs.mine.MineConfig;
+import io.embedspark.jobs.mine.MineJob;
+import io.embedspark.jobs.train.TrainJob;
+import io.embedspark.jobs.train.TrainJobConfig;
+import io.embedspark.train.ModelSoup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The whole recipe (Lee et al. 2025, "Gemini Embedding", arXiv 2503.07891) as one run: import
+ * the pretrained start; pre-finetune on (title, passage) pairs with large in-batch-negative
+ * batches; mine hard negatives with the pre-finetuned model; finetune on a task-homogeneous
+ * mixture that includes the mined triples, evaluating every checkpoint on dev tasks; the greedy
+ * soup of those checkpoints (Wortsman et al. 2022, arXiv 2203.05482); and the test suite for the
+ * start, each stage and the soup, ending with one table beside BM25 in {@code <work>/results.md}.
+ *
+ * <p>Each stage is the job of the same name on the stage's own config; the recipe sets its
+ * model and output under {@code work}. A rerun resumes: a finished stage (its bundle, mine
+ * report or eval report on disk) is skipped, and an interrupted training stage resumes from its
+ * newest checkpoint.
+ */
+public final class RecipeJob {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final SparkSession spark;
+  private final RecipeConfig config;
+  private final Consumer<String> progress;
+  private final Path work;
+  private final long started = System.nanoTime();
+  private int stage;
+  private int stages;
+
+  public RecipeJob(SparkSession spark, RecipeConfig config, Consumer<String> progress) {
+    this.spark = spark;
+    this.config = config;
+    this.progress = progress;
+    this.work = Path.of(config.work());
+  }
+
+  /** The stage configs, loaded and checked before anything runs. */
+  private record Stages(TrainJobConfig prefinetune, MineConfig mine, TrainJobConfig finetune,
+      EvalConfig dev, EvalConfig test) {}
+
+  /** Runs every stage and returns the test reports by model, in the table's order. */
+  public Map<String, EvalReport> run() {
+    Stages s = load();
+    stages = 3 + (s.mine() == null ? 0 : 1) + (config.evaluate().contains("soup") ? 1 : 0)
+        + config.evaluate().size();
+    Path start = work.resolve("start");
+    if (begin("import " + config.start().model(), start.resolve("config.json"))) {
+      CheckpointBundle bundle = PretrainedStart.open(config.start().model(),
+          config.start().layers(), config.start().maxLength(),
+          config.start().matryoshkaDims(), s.prefinetune().train().seed());
+      bundle.write(start, false);
+      log("start: %d layers x %d, %s pooling, Matryoshka dims %s, max %d tokens, in %s",
+          bundle.config().model().numLayers(), bundle.config().model().hiddenSize(),
+          bundle.config().model().pooling().key(), bundle.config().model().matryoshkaDims(),
+          bundle.config().maxSequenceLength(), start);
+    }
+    Path preModel = Path.of(s.prefinetune().runDir()).resolve("model");
+    if (begin("pre-finetune", preModel.resolve("config.json"))) {
+      new TrainJob(spark, s.prefinetune(), this::relay).run();
+    }
+    if (s.mine() != null && begin("mine hard negatives",
+        Path.of(s.mine().output()).resolve("_mine_report.json"))) {
+      new MineJob(spark, s.mine(), this::relay).run();
+    }
+    Path fineRun = Path.of(s.finetune().runDir());
+    if (begin("finetune", fineRun.resolve("model/config.json"))) {
+      new TrainJob(spark, s.finetune(), this::relay).run();
+    }
+    Map<String, Path> models = new LinkedHashMap<>();
+    models.put("zero-shot", start);
+    models.put("prefinetune", preModel);
+    models.put("finetune", fineRun.resolve("model"));
+    if (config.evaluate().contains("soup")) {
+      Path soup = work.resolve("soup");
+      if (begin("greedy soup of the finetune checkpoints", soup.resolve("config.json"))) {
+        ModelSoup.Greedy greedy = GreedySoup.fromRuns(spark, List.of(fineRun), s.dev(), null,
+            work, this::relay);
+        greedy.soup().write(soup, false);
+      }
+      models.put("soup", soup);
+    }
+    Map<String, EvalReport> reports = new LinkedHashMap<>();
+    for (String name : config.evaluate()) {
+      Path out = work.resolve("eval-" + name);
+      if (begin("test suite: " + name, out.resolve("report.json"))) {
+        new EvalJob(spark, testConfig(s.test(), models.get(name), name, out), this::relay).run();
+      }
+      reports.put(name, EvalReport.read(out.resolve("report.json")));
+    }
+    String table = ReportTable.comparison(reports, reports.values().iterator().next()
+        .baselines().getOrDefault("bm25", Map.of()));
+    writeResults(table);
+    System.out.print(table);
+    log("done in %s; the table is in %s", minutes(System.nanoTime() - started),
+        work.resolve("results.md"));
+    return reports;
+  }
+
+  private Stages load() {
+    String start = work.resolve("start").toString();
+    String preRun = work.resolve("prefinetune").toString();
+    String preModel = preRun + "/model";
+    TrainJobConfig pre = YamlConfig.load(Path.of(config.prefinetune()),
+        List.of(set("model", start), set("run_dir", preRun)), TrainJobConfig.class);
+    MineConfig mine = null;
+    if (!config.mine().isBlank()) {
+      String triples = work.resolve("mine/triples").toString();
+      mine = YamlConfig.load(Path.of(config.mine()), List.of(set("model", preModel),
+          set("output", triples), set("work", work.resolve("mine/work").toString())),
+          MineConfig.class);
+    }
+    TrainJobConfig fine = YamlConfig.load(Path.of(config.finetune()),
+        List.of(set("model", preModel), set("run_dir", work.resolve("finetune").toString())),
+        TrainJobConfig.class);
+    if (mine != null) {
+      List<TrainJobConfig.Dataset> mixture = new ArrayList<>(fine.datasets());
+      mixture.add(new TrainJobConfig.Dataset(config.mined().name(), mine.output(), "jsonl",
+          config.mined().weight(), config.mined().task(),
+          new TrainJobConfig.Fields("id", "task", "query", "positive", "negatives")));
+      fine = new TrainJobConfig(fine.stage(), fine.model(), fine.runDir(), mixture,
+          fine.tokenizer(), fine.train(), fine.distributed(), fine.eval());
+    }
+    EvalConfig dev = null;
+    if (config.evaluate().contains("soup")) {
+      if (fine.eval() == null) {
+        throw new InvalidInputException(config.finetune() + ": eval.config must name a dev "
+            + "suite; the greedy soup chooses checkpoints by it (or drop soup from evaluate)");
+      }
+      dev = YamlConfig.load(Path.of(fine.eval().config()), List.of(), EvalConfig.class);
+    }
+    EvalConfig test = YamlConfig.load(Path.of(config.test()), List.of(), EvalConfig.class);
+    return new Stages(pre, mine, fine, dev, test);
+  }
+
+  /** The test suite for one model, named in reports, into {@code out}. */
+  private static EvalConfig testConfig(EvalConfig t, Path model, String name, Path out) {
+    return new EvalConfig(model.toString(), name, out.toString(), null,
+        t.dims(), t.seed(), t.retrieval(), Map.of(), t.tasks(), t.driverFitRows(), t.engine());
+  }
+
+  /** A {@code key=value} override whose value is a YAML string whatever characters it has. */
+  private static String set(String key, String value) {
+    try {
+      return key + "=" + JSON.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Announces the next stage; false (and says so) when {@code done} shows it finished in an
+   * earlier run of the same work directory.
+   */
+  private boolean begin(String what, Path done) {
+    stage++;
+    String elapsed = minutes(System.nanoTime() - started);
+    if (Files.exists(done)) {
+      log("stage %d/%d %s: done before (%s), skipped", stage, stages, what, done);
+      return false;
+    }
+    log("stage %d/%d %s (%s elapsed)", stage, stages, what, elapsed);
+    return true;
+  }
+
+  private void writeResults(String table) {
+    StringBuilder b = new StringBuilder("# Recipe results\n\nStart: `")
+        .append(config.start().model()).append("`; each cell is the task's main metric on the "
+            + "test suite; stages in `").append(work).append("`.\n\n```\n").append(table)
+        .append("```\n");
+    try {
+      Files.writeString(work.resolve("results.md"), b.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + work.resolve("results.md"), e);
+    }
+  }
+
+  private void relay(String line) {
+    progress.accept("  " + line);
+  }
+
+  private void log(String format, Object... args) {
+    progress.accept(String.format(Locale.ROOT, format, args));
+  }
+
+  private static String minutes(long nanos) {
+    long s = nanos / 1_000_000_000L;
+    return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+  }
+}

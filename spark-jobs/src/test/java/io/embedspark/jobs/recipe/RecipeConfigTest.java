@@ -1,0 +1,67 @@
+package io.embedspark.jobs.recipe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.embedspark.config.YamlConfig;
+import io.embedspark.error.InvalidInputException;
+import io.embedspark.jobs.eval.EvalConfig;
+import io.embedspark.jobs.mine.MineConfig;
+import io.embedspark.jobs.train.TrainJobConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RecipeConfigTest {
+  private static final Path CONF = Path.of("../conf/recipe");
+
+  @Test
+  void theShippedRecipeAndItsStagesAreValid() {
+    RecipeConfig recipe = YamlConfig.load(CONF.resolve("recipe.yaml"), List.of(),
+        RecipeConfig.class);
+    assertEquals("minilm", recipe.start().model());
+    assertEquals(List.of(96, 192, 384), recipe.start().matryoshkaDims());
+    assertEquals(RecipeConfig.MODELS, recipe.evaluate());
+    TrainJobConfig pre = YamlConfig.load(Path.of("..", recipe.prefinetune()), List.of(),
+        TrainJobConfig.class);
+    assertEquals(Map.of("split", "train"), pre.datasets().get(0).where(),
+        "the pre-finetune reads the train split only");
+    assertEquals(256, pre.train().globalBatchSize());
+    MineConfig mine = YamlConfig.load(Path.of("..", recipe.mine()), List.of(), MineConfig.class);
+    assertEquals(Map.of("split", "train"), mine.input().where());
+    TrainJobConfig fine = YamlConfig.load(Path.of("..", recipe.finetune()), List.of(),
+        TrainJobConfig.class);
+    assertEquals("finetune", fine.stage());
+    assertEquals("label", fine.datasets().get(0).fields().positive(),
+        "classification as (text, label text) pairs");
+    for (TrainJobConfig.Dataset d : fine.datasets().subList(1, fine.datasets().size())) {
+      assertEquals(Map.of("split", "train"), d.where(), d.name());
+    }
+    EvalConfig dev = YamlConfig.load(Path.of("..", fine.eval().config()), List.of(),
+        EvalConfig.class);
+    assertEquals("dev", dev.tasks().get(0).split(), "checkpoints are chosen on dev, not test");
+    YamlConfig.load(Path.of("..", recipe.test()), List.of(), EvalConfig.class);
+  }
+
+  @Test
+  void everyBadValueIsNamedAtOnce() {
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
+        "start: {layers: -1, max_length: 2, matryoshka_dims: [192, 96]}\nmined: {weight: 0}\n"
+            + "evaluate: [zero-shot, best]\n", "r.yaml", List.of(), RecipeConfig.class));
+    for (String key : List.of("start.model", "start.layers = -1", "start.max_length = 2",
+        "start.matryoshka_dims = [192, 96]", "mined.weight = 0.0", "prefinetune", "finetune",
+        "test", "evaluate: 'best'")) {
+      assertTrue(e.getMessage().contains(key), key + " in " + e.getMessage());
+    }
+  }
+
+  @Test
+  void aWhereFilterIsReadForEachDataset() {
+    TrainJobConfig c = YamlConfig.parse("model: tiny\ndatasets: [{path: a.jsonl, where: {split: "
+        + "train, lang: de}}, {path: b.jsonl}]\n", "t", List.of(), TrainJobConfig.class);
+    assertEquals(Map.of("split", "train", "lang", "de"), c.datasets().get(0).where());
+    assertEquals(Map.of(), c.datasets().get(1).where(), "no filter: every row");
+  }
+}
