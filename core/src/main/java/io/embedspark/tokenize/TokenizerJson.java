@@ -156,6 +156,25 @@ public final class TokenizerJson {
     return OptionalInt.empty();
   }
 
+  private static void unknownTokenProblems(JsonNode model, String type, List<String> problems) {
+    JsonNode vocab = model.path("vocab");
+    // Without a type the library takes the first model the keys fit: BPE has merges.
+    boolean wordVocab = "WordPiece".equals(type) || "WordLevel".equals(type)
+        || type.isEmpty() && !model.has("merges");
+    if (wordVocab && vocab.isObject()) {
+      String unk = model.path("unk_token").asText("[UNK]");
+      if (!vocab.has(unk)) {
+        problems.add("model.unk_token '" + unk + "' is not in model.vocab");
+      }
+    } else if ("Unigram".equals(type) && vocab.isArray() && model.path("unk_id").isNumber()) {
+      long id = model.path("unk_id").asLong();
+      if (id < 0 || id >= vocab.size()) {
+        problems.add("model.unk_id = " + id + " is outside model.vocab (" + vocab.size()
+            + " pieces)");
+      }
+    }
+  }
+
   private static final java.util.Set<String> MODELS = java.util.Set.of("WordPiece", "BPE",
       "Unigram", "WordLevel");
   private static final java.util.Set<String> POST_PROCESSORS = java.util.Set.of(
@@ -165,7 +184,9 @@ public final class TokenizerJson {
    * Problems the tokenizers library would not report but abort the process on (found by
    * fuzzing): a model or post-processor type it does not know, and a {@code TemplateProcessing}
    * post-processor (alone or in a {@code Sequence}) whose template names a special token that its
-   * {@code special_tokens} does not define. Empty when there are none.
+   * {@code special_tokens} does not define; a WordPiece or WordLevel model whose unknown token is
+   * not in its vocabulary, and a Unigram model whose {@code unk_id} is outside it (the library
+   * aborts at the first unknown word). Empty when there are none.
    */
   public static List<String> templateProblems(JsonNode root) {
     List<String> problems = new java.util.ArrayList<>();
@@ -174,12 +195,18 @@ public final class TokenizerJson {
       problems.add("model.type = '" + model + "' is not one of "
           + new java.util.TreeSet<>(MODELS));
     }
+    unknownTokenProblems(root.path("model"), model, problems);
     JsonNode post = root.path("post_processor");
     List<JsonNode> processors = new java.util.ArrayList<>();
     if ("Sequence".equals(post.path("type").asText())) {
       post.path("processors").forEach(processors::add);
     } else if (!post.isMissingNode() && !post.isNull()) {
       processors.add(post);
+    }
+    // The library may read a template from a processor of another declared type.
+    List<JsonNode> templates = new java.util.ArrayList<>();
+    if (post.has("single") || post.has("pair")) {
+      templates.add(post);
     }
     for (JsonNode p : processors) {
       String type = p.path("type").asText("");
@@ -188,9 +215,11 @@ public final class TokenizerJson {
             + new java.util.TreeSet<>(POST_PROCESSORS));
         continue;
       }
-      if (!"TemplateProcessing".equals(p.path("type").asText())) {
-        continue;
+      if ("TemplateProcessing".equals(p.path("type").asText()) && !templates.contains(p)) {
+        templates.add(p);
       }
+    }
+    for (JsonNode p : templates) {
       JsonNode defined = p.path("special_tokens");
       for (String part : List.of("single", "pair")) {
         for (JsonNode piece : p.path(part)) {

@@ -70,8 +70,11 @@ final class ChildProbe {
         return "the child JVM stopped answering";
       }
       String err = Files.readString(errors, StandardCharsets.UTF_8);
-      return "the child JVM exited with code " + dead.exitValue() + "; its error output ends: "
-          + err.substring(Math.max(0, err.length() - ERROR_TAIL)).replace('\n', ' ');
+      int panic = err.indexOf("panicked at");
+      String said = panic >= 0 ? err.substring(panic, Math.min(err.length(), panic + ERROR_TAIL))
+          : err.substring(Math.max(0, err.length() - ERROR_TAIL));
+      return "the child JVM exited with code " + dead.exitValue() + "; its error output "
+          + (panic >= 0 ? "says: " : "ends: ") + said.replace('\n', ' ');
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "interrupted";

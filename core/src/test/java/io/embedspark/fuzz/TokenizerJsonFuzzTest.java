@@ -3,6 +3,7 @@ package io.embedspark.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.embedspark.error.CorruptArtifactException;
 import io.embedspark.tokenize.TextTokenizer;
+import org.junit.jupiter.api.Tag;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,8 +11,12 @@ import java.nio.charset.StandardCharsets;
  * CorruptArtifactException. The Java checks run here, where the fuzzer sees their coverage; a file
  * that passes them is loaded by the Rust library (through DJL) in a child JVM ({@link
  * ChildProbe}), because an input the library cannot handle aborts its whole process rather than
- * throw: here that is a finding naming the input, not a lost test JVM.
+ * throw: here that is a finding naming the input and the library's panic, not a lost test JVM.
+ * The library still aborts on inputs the Java checks do not know, and a fuzzer finds one within
+ * minutes, so the default tests replay this target's inputs (each an abort once found, now refused
+ * in Java) and {@code -Pfuzz} fuzzes it.
  */
+@Tag("native-fuzz")
 class TokenizerJsonFuzzTest {
   private static final ChildProbe PROBE = new ChildProbe();
 

@@ -272,6 +272,17 @@ class CheckpointBundleTest {
   }
 
   @Test
+  void aModuleWithoutATypeIsNamed() throws IOException {
+    // Found by BundleConfigFuzzTest: describing such an entry threw a NullPointerException.
+    Path dir = written();
+    editConfig(dir, c -> ((ObjectNode) c.get("modules").get(3)).remove(List.of("type", "mode")));
+    CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
+        () -> CheckpointBundle.read(dir));
+    assertTrue(e.getMessage().contains("modules[3] = null but the model config implies pooling"),
+        e.getMessage());
+  }
+
+  @Test
   void aVersionOneConfigCannotDeclareClsPooling() throws IOException {
     Path dir = written();
     editConfig(dir, c -> {

@@ -184,4 +184,22 @@ class TextTokenizerTest {
           "negative control: the intact template loads and encodes");
     }
   }
+
+  @Test
+  void anUnknownTokenMissingFromTheVocabularyIsRefusedAtLoad() {
+    // Found by TokenizerJsonFuzzTest: the library aborted its process at the first unknown word.
+    String json = io.embedspark.Golden.tokenizerJson().replaceFirst("\"\\[UNK\\]\":",
+        "\"[UNX]\":");
+    io.embedspark.error.CorruptArtifactException e = assertThrows(
+        io.embedspark.error.CorruptArtifactException.class, () -> new TextTokenizer(json, 16));
+    assertTrue(e.getMessage().contains("model.unk_token '[UNK]' is not in model.vocab"),
+        e.getMessage());
+    String unigram = "{\"model\": {\"type\": \"Unigram\", \"unk_id\": 5, \"vocab\": "
+        + "[[\"<unk>\", 0.0], [\"a\", -1.0]]}}";
+    e = assertThrows(io.embedspark.error.CorruptArtifactException.class,
+        () -> TextTokenizer.validate(unigram));
+    assertTrue(e.getMessage().contains("model.unk_id = 5 is outside model.vocab (2 pieces)"),
+        e.getMessage());
+    TextTokenizer.validate(io.embedspark.Golden.tokenizerJson()); // negative control
+  }
 }

@@ -29,7 +29,7 @@ public record ModuleSpec(String type, Integer layer, String mode, Integer inFeat
 
   @Override
   public String toString() {
-    StringBuilder b = new StringBuilder(type);
+    StringBuilder b = new StringBuilder(String.valueOf(type));
     if (layer != null) {
       b.append(" ").append(layer);
     }
