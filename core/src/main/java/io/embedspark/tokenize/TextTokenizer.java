@@ -62,7 +62,7 @@ public final class TextTokenizer implements AutoCloseable {
    * @throws CorruptArtifactException naming the first problem found
    */
   public static void validate(String json) {
-    validated(json);
+    TokenizerJson.vocabSize(validated(json));
   }
 
   private static JsonNode validated(String json) {
@@ -72,7 +72,6 @@ public final class TextTokenizer implements AutoCloseable {
       // The native library aborts the whole process on these when it encodes: refuse them here.
       throw new CorruptArtifactException("tokenizer.json: " + String.join("; ", problems));
     }
-    TokenizerJson.vocabSize(root);
     return root;
   }
 

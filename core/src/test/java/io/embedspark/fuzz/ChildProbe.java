@@ -26,6 +26,16 @@ final class ChildProbe {
   private BufferedReader answers;
   private Path errors;
 
+  ChildProbe() {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
+  }
+
+  private synchronized void stop() {
+    if (process != null) {
+      process.destroyForcibly();
+    }
+  }
+
   /** The child's answer on {@code input}, or {@code abort: ...} when it died on it. */
   synchronized String ask(byte[] input) {
     if (process == null) {
@@ -55,7 +65,6 @@ final class ChildProbe {
       requests = new DataOutputStream(process.getOutputStream());
       answers = new BufferedReader(new InputStreamReader(process.getInputStream(),
           StandardCharsets.UTF_8));
-      Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the probe JVM", e);
     }

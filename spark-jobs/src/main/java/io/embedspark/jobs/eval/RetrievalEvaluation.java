@@ -66,7 +66,8 @@ final class RetrievalEvaluation {
       corpusEmbeddings = work + "/corpus";
       queryEmbeddings = work + "/queries";
       // Named prompts are resolved by the embed job against the model's own prompts.
-      String queryPrompt = task.promptTemplate() == null ? "query" : task.prompt();
+      String queryPrompt = task.prompt() == null || task.prompt().isBlank() ? "query"
+          : task.prompt();
       embed(new EmbedConfig.Input(dir + "/corpus.jsonl", "beir", null, null, null),
           "document", corpusEmbeddings, dims);
       embed(new EmbedConfig.Input(queriesFile, "jsonl", "_id", "text", ""),
