@@ -100,8 +100,9 @@ public final class GradientCache implements GradientStep {
 
   /** Embeddings of one chunk without gradients, one row per sequence. */
   public static double[][] embedChunk(TrainableEncoder encoder, TokenBatch chunk, long seed) {
-    INDArray e = encoder.embed(chunk, seed).castTo(DataType.DOUBLE);
-    return e.toDoubleMatrix();
+    try (INDArray e = encoder.embed(chunk, seed)) {
+      return e.castTo(DataType.DOUBLE).toDoubleMatrix();
+    }
   }
 
   /**
@@ -112,6 +113,8 @@ public final class GradientCache implements GradientStep {
    */
   public static void accumulateChunk(TrainableEncoder encoder, TokenBatch chunk, double[][] grad,
       long seed, Map<String, INDArray> sum) {
-    encoder.accumulateGradients(chunk, Nd4j.createFromArray(grad), seed, sum);
+    try (INDArray g = Nd4j.createFromArray(grad)) {
+      encoder.accumulateGradients(chunk, g, seed, sum);
+    }
   }
 }

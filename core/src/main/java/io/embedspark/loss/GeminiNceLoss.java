@@ -55,36 +55,41 @@ public final class GeminiNceLoss {
     for (int i = 0; i < b; i++) {
       n[i] = Prefixes.of(batch.negatives()[i], dim);
     }
-    INDArray queries = matrix(q, dim);
-    INDArray positives = matrix(p, dim);
     double[][] gq = new double[b][];
     double[][][] gn = new double[b][][];
-    INDArray gradPositives = Nd4j.zeros(DataType.DOUBLE, b, dim);
+    double[][] gp;
     double loss = 0;
-    for (int from = 0; from < b; from += blockRows) {
-      int to = Math.min(b, from + blockRows);
-      INDArray block = queries.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup('c');
-      INDArray similarities = Nd4j.create(DataType.DOUBLE, to - from, b);
-      Nd4j.gemm(block, positives, similarities, false, true, 1.0, 0.0);
-      double[] logits = similarities.data().asDouble();
-      for (int i = from; i < to; i++) {
-        gn[i] = new double[n[i].size()][dim];
-        loss += row(i, batch, q, n[i], logits, (i - from) * b, gn[i]);
-      }
-      similarities.data().setData(logits);
-      INDArray dLogits = similarities;
-      INDArray gradBlock = Nd4j.create(DataType.DOUBLE, to - from, dim);
-      Nd4j.gemm(dLogits, positives, gradBlock, false, false, 1.0, 0.0);
-      double[] gBlock = gradBlock.data().asDouble();
-      for (int i = from; i < to; i++) {
-        gq[i] = java.util.Arrays.copyOfRange(gBlock, (i - from) * dim, (i - from + 1) * dim);
-        for (int k = 0; k < n[i].size(); k++) {
-          axpy(hardGradient(gn[i][k], q.unit(i)), n[i].unit(k), gq[i]);
+    // Every array is freed here: the driver computes this loss every step, and native memory
+    // left to the collector outlives its arrays by many steps.
+    try (INDArray queries = matrix(q, dim); INDArray positives = matrix(p, dim);
+        INDArray gradPositives = Nd4j.zeros(DataType.DOUBLE, b, dim)) {
+      for (int from = 0; from < b; from += blockRows) {
+        int to = Math.min(b, from + blockRows);
+        try (INDArray block = queries.get(NDArrayIndex.interval(from, to), NDArrayIndex.all())
+                .dup('c');
+            INDArray similarities = Nd4j.create(DataType.DOUBLE, to - from, b);
+            INDArray gradBlock = Nd4j.create(DataType.DOUBLE, to - from, dim)) {
+          Nd4j.gemm(block, positives, similarities, false, true, 1.0, 0.0);
+          double[] logits = similarities.data().asDouble();
+          for (int i = from; i < to; i++) {
+            gn[i] = new double[n[i].size()][dim];
+            loss += row(i, batch, q, n[i], logits, (i - from) * b, gn[i]);
+          }
+          similarities.data().setData(logits);
+          INDArray dLogits = similarities;
+          Nd4j.gemm(dLogits, positives, gradBlock, false, false, 1.0, 0.0);
+          double[] gBlock = gradBlock.data().asDouble();
+          for (int i = from; i < to; i++) {
+            gq[i] = java.util.Arrays.copyOfRange(gBlock, (i - from) * dim, (i - from + 1) * dim);
+            for (int k = 0; k < n[i].size(); k++) {
+              axpy(hardGradient(gn[i][k], q.unit(i)), n[i].unit(k), gq[i]);
+            }
+          }
+          Nd4j.gemm(dLogits, block, gradPositives, true, false, 1.0, 1.0);
         }
       }
-      Nd4j.gemm(dLogits, block, gradPositives, true, false, 1.0, 1.0);
+      gp = gradPositives.toDoubleMatrix();
     }
-    double[][] gp = gradPositives.toDoubleMatrix();
     double width = batch.width();
     return new LossResult(loss / b, q.backward(gq, 1.0 / b, (int) width),
         p.backward(gp, 1.0 / b, (int) width), backwardNegatives(n, gn, b, (int) width));

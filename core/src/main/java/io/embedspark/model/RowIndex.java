@@ -1,6 +1,7 @@
 package io.embedspark.model;
 
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -59,6 +60,45 @@ public record RowIndex(int[] rows, int[] local) implements java.io.Serializable 
   }
 
   /**
+   * The rows of {@code values} [ids, columns] summed per id: row k of the result [size,
+   * columns] is the sum, in id order, of the rows whose id is {@code rows[k]}. Summed in Java:
+   * libnd4j's {@code unsorted_segment_sum} (1.0.0-M2.1) keeps about its output's size of native
+   * memory per call, which a training run calls three times per chunk.
+   */
+  public INDArray sumRows(INDArray values) {
+    if (values.rows() != local.length) {
+      throw new IllegalArgumentException(values.rows() + " rows of values for " + local.length
+          + " ids");
+    }
+    int h = (int) values.columns();
+    boolean doubles = values.dataType() == DataType.DOUBLE;
+    try (INDArray in = values.dup('c')) {
+      if (doubles) {
+        double[] v = in.data().asDouble();
+        double[] out = new double[rows.length * h];
+        for (int i = 0; i < local.length; i++) {
+          int to = local[i] * h;
+          int from = i * h;
+          for (int c = 0; c < h; c++) {
+            out[to + c] += v[from + c];
+          }
+        }
+        return Nd4j.create(out, new long[] {rows.length, h}, DataType.DOUBLE);
+      }
+      float[] v = in.data().asFloat();
+      float[] out = new float[rows.length * h];
+      for (int i = 0; i < local.length; i++) {
+        int to = local[i] * h;
+        int from = i * h;
+        for (int c = 0; c < h; c++) {
+          out[to + c] += v[from + c];
+        }
+      }
+      return Nd4j.create(out, new long[] {rows.length, h}, DataType.FLOAT);
+    }
+  }
+
+  /**
    * Adds row i of {@code updates} to row {@code rows[i]} of {@code target}, in place. The rows
    * are distinct, so the native scatter has no two writers on one row.
    */
@@ -67,10 +107,12 @@ public record RowIndex(int[] rows, int[] local) implements java.io.Serializable 
       target.addi(updates); // every row, in order: rows are 0..n-1
       return;
     }
-    Nd4j.exec(DynamicCustomOp.builder("scatter_add")
-        .addInputs(target, Nd4j.createFromArray(rows), updates)
-        .addOutputs(target)
-        .callInplace(true)
-        .build());
+    try (INDArray ids = Nd4j.createFromArray(rows)) {
+      Nd4j.exec(DynamicCustomOp.builder("scatter_add")
+          .addInputs(target, ids, updates)
+          .addOutputs(target)
+          .callInplace(true)
+          .build());
+    }
   }
 }

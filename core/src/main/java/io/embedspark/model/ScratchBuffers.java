@@ -11,6 +11,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Named native buffers that grow to the largest size asked for and are handed out as views of
  * the requested shape, so a forward pass allocates nothing after its first batches. Not
  * thread-safe: each thread keeps its own.
+ *
+ * <p>A buffer grows to exactly the size asked for, and the buffer it replaces is freed at once:
+ * a view handed out earlier under the same name must not be used after a larger request, as it
+ * must not be after any request (it would alias the new view). Left to the garbage collector, the
+ * native memory of a replaced buffer outlives it for as long as the long-lived owner's old
+ * generation goes uncollected, which in a training run with a large heap is hundreds of steps.
  */
 public final class ScratchBuffers {
   private final DataType dtype;
@@ -33,12 +39,20 @@ public final class ScratchBuffers {
     }
     INDArray buffer = flat.get(key);
     if (buffer == null || buffer.length() < n) {
+      if (buffer != null) {
+        buffer.close();
+      }
       // Uninitialised: callers overwrite what they read, and zeroing a grown buffer costs a pass.
-      long size = Math.max(n, buffer == null ? 0 : buffer.length() * 2);
-      buffer = Nd4j.createUninitialized(dtype, size);
+      buffer = Nd4j.createUninitialized(dtype, n);
       flat.put(key, buffer);
     }
     INDArray prefix = buffer.length() == n ? buffer : buffer.get(NDArrayIndex.interval(0, n));
     return prefix.reshape('c', shape);
+  }
+
+  /** Frees every buffer; views handed out must not be used after. */
+  public void close() {
+    flat.values().forEach(INDArray::close);
+    flat.clear();
   }
 }

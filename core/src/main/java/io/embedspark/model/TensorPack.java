@@ -230,13 +230,13 @@ public final class TensorPack implements Serializable {
       }
       return;
     }
-    INDArray held = array(name);
-    Nd4j.exec(DynamicCustomOp.builder("scatter_upd")
-        .addInputs(target, Nd4j.createFromArray(rowIds[i]), held)
-        .addOutputs(target)
-        .callInplace(true)
-        .build());
-    held.close();
+    try (INDArray held = array(name); INDArray ids = Nd4j.createFromArray(rowIds[i])) {
+      Nd4j.exec(DynamicCustomOp.builder("scatter_upd")
+          .addInputs(target, ids, held)
+          .addOutputs(target)
+          .callInplace(true)
+          .build());
+    }
   }
 
   private void copyOut(int i, INDArray target) {

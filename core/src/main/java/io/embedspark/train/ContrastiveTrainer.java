@@ -13,6 +13,7 @@ import io.embedspark.io.Provenance;
 import io.embedspark.loss.ContrastiveBatch;
 import io.embedspark.loss.GeminiNceLoss;
 import io.embedspark.loss.MatryoshkaLoss;
+import io.embedspark.model.ProcessMemory;
 import io.embedspark.optim.AdamW;
 import io.embedspark.optim.LearningRateSchedule;
 import io.embedspark.tokenize.TextTokenizer;
@@ -136,7 +137,8 @@ public final class ContrastiveTrainer {
         double seconds = (System.nanoTime() - t0) / 1e9;
         totalSeconds += seconds;
         StepMetrics m = new StepMetrics(done, r.loss(), r.lossPerDim(), r.learningRate(),
-            r.gradNorm(), r.examples() / seconds, r.tokens() / seconds, seconds);
+            r.gradNorm(), r.examples() / seconds, r.tokens() / seconds, seconds,
+            ProcessMemory.residentMegabytes());
         progress.accept(m.progressLine(config.steps(), dims, totalSeconds / (done - firstDone)));
         metrics.append(m);
         measured.add(m);

@@ -9,9 +9,12 @@ import java.util.Locale;
  * @param loss the weighted Matryoshka total
  * @param lossPerDim the loss at each Matryoshka dim
  * @param gradNorm global gradient norm before clipping
+ * @param residentMb the driver's resident megabytes after the step (null in older logs; in
+ *     Spark local mode the executors' too)
  */
 public record StepMetrics(long step, double loss, List<Double> lossPerDim, double learningRate,
-    double gradNorm, double examplesPerSecond, double tokensPerSecond, double seconds) {
+    double gradNorm, double examplesPerSecond, double tokensPerSecond, double seconds,
+    Long residentMb) {
 
   /** The progress line printed per step. */
   public String progressLine(long totalSteps, List<Integer> dims, double averageSeconds) {
@@ -21,8 +24,15 @@ public record StepMetrics(long step, double loss, List<Double> lossPerDim, doubl
     }
     long etaSeconds = Math.round(averageSeconds * (totalSteps - step));
     return String.format(Locale.ROOT,
-        "step %d/%d loss %.4f (%s) lr %.2e |g| %.3f %.1f ex/s %.0f tok/s ETA %dm%02ds",
+        "step %d/%d loss %.4f (%s) lr %.2e |g| %.3f %.1f ex/s %.0f tok/s%s ETA %dm%02ds",
         step, totalSteps, loss, perDim.toString().trim(), learningRate, gradNorm,
-        examplesPerSecond, tokensPerSecond, etaSeconds / 60, etaSeconds % 60);
+        examplesPerSecond, tokensPerSecond, memory(), etaSeconds / 60, etaSeconds % 60);
+  }
+
+  private String memory() {
+    if (residentMb == null || residentMb < 0) {
+      return "";
+    }
+    return String.format(Locale.ROOT, " rss %.1f GB", residentMb / 1024.0);
   }
 }

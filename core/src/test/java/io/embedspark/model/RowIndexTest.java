@@ -2,14 +2,19 @@ package io.embedspark.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Distinct rows, positions among them, and a scatter-add that equals a dense per-row sum. */
+/**
+ * Distinct rows, positions among them, a scatter-add that equals a dense per-row sum, and rows
+ * summed per id.
+ */
 class RowIndexTest {
   @Test
   void distinctRowsAndPositions() {
@@ -46,5 +51,39 @@ class RowIndexTest {
     INDArray expected = target.add(updates);
     RowIndex.scatterAdd(target, new int[] {0, 1, 2}, updates);
     assertEquals(expected, target);
+  }
+
+  /**
+   * Rows summed per id equal libnd4j's own {@code unsorted_segment_sum} (which the training pass
+   * no longer calls, since it keeps native memory per call), in both precisions, on a view as the
+   * backward pass passes one; a sum with two ids swapped differs (negative control).
+   */
+  @Test
+  void rowsSummedPerIdEqualTheLibrarysSegmentSum() {
+    int[] ids = {5, 9, 5, 0, 9, 9, 5, 2};
+    RowIndex index = RowIndex.of(ids);
+    for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+      INDArray buffer = Nd4j.rand(type, 1, ids.length * 3 + 6);
+      INDArray values = buffer.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+          org.nd4j.linalg.indexing.NDArrayIndex.interval(0, ids.length * 3))
+          .reshape('c', ids.length, 3);
+      INDArray expected = Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.segment
+          .UnsortedSegmentSum(values.dup('c'), Nd4j.createFromArray(index.local()),
+          index.size()))[0];
+      try (INDArray sums = index.sumRows(values)) {
+        assertArrayEquals(new long[] {4, 3}, sums.shape());
+        assertEquals(type, sums.dataType());
+        assertTrue(expected.equalsWithEps(sums, type == DataType.DOUBLE ? 1e-15 : 1e-6),
+            type + ": " + sums + " against " + expected);
+        int[] swapped = ids.clone();
+        swapped[0] = 9;
+        swapped[1] = 5;
+        try (INDArray wrong = RowIndex.of(swapped).sumRows(values)) {
+          assertFalse(expected.equalsWithEps(wrong, 1e-3), "negative control");
+        }
+      }
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> index.sumRows(Nd4j.zeros(DataType.FLOAT, 3, 3)));
   }
 }

@@ -57,7 +57,11 @@ final class ExecutorEncoders {
 
   /** An idle replica of this run, preferably the one holding the chunk's activations. */
   private static Replica borrow(String run, TokenBatch chunk, long seed) {
-    IDLE.removeIf(r -> !r.run().equals(run)); // an earlier run's replicas: let them go
+    for (Replica r : IDLE) {
+      if (!r.run().equals(run) && IDLE.remove(r)) {
+        r.encoder().release(); // an earlier run's replica: its memory now, not at a full GC
+      }
+    }
     if (chunk != null) {
       for (Replica r : IDLE) {
         if (r.encoder().holdsActivationsOf(chunk, seed) && IDLE.remove(r)) {

@@ -33,15 +33,23 @@ record ParameterSnapshot(long version, TensorPack values) implements Serializabl
    */
   static ParameterSnapshot of(long version, TrainableEncoder encoder, int[] tableRows) {
     TensorPack.Builder b = TensorPack.builder(encoder.dtype());
+    INDArray rows = null;
     for (String name : graphNames(encoder.config())) {
       INDArray a = encoder.array(name);
       if (tableRows != null && name.equals(ParameterNames.WORD_EMBEDDINGS)) {
-        b.add(name, Nd4j.pullRows(a, 1, tableRows), tableRows);
+        rows = Nd4j.pullRows(a, 1, tableRows);
+        b.add(name, rows, tableRows);
       } else {
         b.add(name, a);
       }
     }
-    return new ParameterSnapshot(version, b.build());
+    try {
+      return new ParameterSnapshot(version, b.build()); // copies the values
+    } finally {
+      if (rows != null) {
+        rows.close();
+      }
+    }
   }
 
   /** Every parameter's graph name. */
@@ -56,7 +64,8 @@ record ParameterSnapshot(long version, TensorPack values) implements Serializabl
 
   /**
    * Loads this version into a replica: a tensor of the same shape is overwritten in place, any
-   * other (a fresh replica, or the word table cut to another batch's rows) replaced.
+   * other (a fresh replica, or the word table cut to another batch's rows) replaced, and the array
+   * it replaces freed. A replica's arrays all come from here, so it owns them.
    */
   void loadInto(ManualBackprop encoder) {
     for (String name : values.names()) {
@@ -66,6 +75,9 @@ record ParameterSnapshot(long version, TensorPack values) implements Serializabl
         values.copyInto(name, current);
       } else {
         encoder.replace(name, values.array(name));
+        if (current != null) {
+          current.close(); // native memory a long-lived replica would hold until a full GC
+        }
       }
     }
   }

@@ -57,6 +57,8 @@ public final class SparkGradientStep implements GradientStep {
   private Timings last;
   /** The word table's gradient, table-sized, reused from step to step. */
   private INDArray denseTable;
+  /** The summed whole-tensor gradients, by name, overwritten every step. */
+  private final Map<String, INDArray> summed = new HashMap<>();
 
   /**
    * Where the last step's wall time went, in seconds: broadcasting the parameters, the embed pass
@@ -168,14 +170,22 @@ public final class SparkGradientStep implements GradientStep {
   }
 
   /**
-   * The summed gradients as the driver's arrays: whole tensors as they are, the word table's
-   * rows written into a zeroed table-sized array kept from step to step.
+   * The summed gradients as the driver's arrays, each kept from step to step and overwritten:
+   * whole tensors as they are, the word table's rows written into a zeroed table-sized array.
+   * Fresh arrays every step would hold their native memory until the collector reached them.
    */
   private Map<String, INDArray> gradients(TensorPack sum) {
     Map<String, INDArray> out = new LinkedHashMap<>();
     for (String name : sum.names()) {
       if (sum.rowIds(name) == null) {
-        out.put(name, sum.array(name));
+        INDArray kept = summed.get(name);
+        if (kept == null) {
+          kept = sum.array(name);
+          summed.put(name, kept);
+        } else {
+          sum.copyInto(name, kept);
+        }
+        out.put(name, kept);
         continue;
       }
       if (denseTable == null) {

@@ -13,7 +13,6 @@ import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.segment.UnsortedSegmentSum;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -114,10 +113,9 @@ public final class TokenEmbeddings implements EncoderModule {
   /** Sums the rows of {@code grad} per id, then adds the sums to the table gradient's rows. */
   private static void addSegmentSum(TrainingPass p, String table, INDArray grad, int[] ids) {
     RowIndex index = RowIndex.of(ids);
-    INDArray part = Nd4j.exec(new UnsortedSegmentSum(grad, Nd4j.createFromArray(index.local()),
-        index.size()))[0];
-    RowIndex.scatterAdd(p.gradient(table), index.rows(), part);
-    part.close();
+    try (INDArray part = index.sumRows(grad)) {
+      RowIndex.scatterAdd(p.gradient(table), index.rows(), part);
+    }
   }
 
   @Override

@@ -50,6 +50,13 @@ public final class TrainingPipeline {
     return x;
   }
 
+  /** Frees the buffers (allocated again by the next pass) and the kept activations with them. */
+  public void freeBuffers() {
+    pass = null;
+    java.util.Arrays.fill(io, null);
+    buffers.close();
+  }
+
   /**
    * Back-propagates dL/dE of the last {@link #forward}'s rows and adds the chunk's dL/dtheta to
    * {@code sums}, keyed by graph name and created as zeros when missing.

@@ -65,4 +65,10 @@ public final class Weights {
   public DataType dtype() {
     return dtype;
   }
+
+  /** Frees every array; for an owner whose arrays nobody else holds. */
+  public void close() {
+    arrays.values().forEach(INDArray::close);
+    arrays.clear();
+  }
 }

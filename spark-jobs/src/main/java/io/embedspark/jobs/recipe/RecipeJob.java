@@ -14,6 +14,7 @@ import io.embedspark.jobs.mine.MineJob;
 import io.embedspark.jobs.train.TrainJob;
 import io.embedspark.jobs.train.TrainJobConfig;
 import io.embedspark.train.ModelSoup;
+import io.embedspark.model.ProcessMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -181,7 +182,12 @@ public final class RecipeJob {
       log("stage %d/%d %s: done before (%s), skipped", stage, stages, what, done);
       return false;
     }
-    log("stage %d/%d %s (%s elapsed)", stage, stages, what, elapsed);
+    // The last stage's models, optimiser state and executor replicas are garbage now, but ND4J
+    // frees their native memory (gigabytes for a multilingual model) only once the collector
+    // reaches them, and with small Java objects in a large heap that can be never.
+    System.gc();
+    log("stage %d/%d %s (%s elapsed, %.1f GB resident)", stage, stages, what, elapsed,
+        ProcessMemory.residentMegabytes() / 1024.0);
     return true;
   }
 
