@@ -1,5 +1,6 @@
 package io.embedspark.bench;
 
+import io.embedspark.model.ProcessMemory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,19 +24,6 @@ public final class PeakMemory {
 
   /** Peak resident megabytes since the last reset (or the process start), or -1. */
   public static long peakMegabytes() {
-    return field("VmHWM:");
-  }
-
-  private static long field(String name) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith(name)) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return -1;
-    }
-    return -1;
+    return ProcessMemory.statusMegabytes("VmHWM:");
   }
 }

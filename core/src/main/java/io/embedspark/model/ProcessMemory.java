@@ -14,9 +14,17 @@ public final class ProcessMemory {
 
   /** Resident megabytes, or -1 where {@code /proc/self/status} is not readable. */
   public static long residentMegabytes() {
+    return statusMegabytes("VmRSS:");
+  }
+
+  /**
+   * A kilobyte field of {@code /proc/self/status} ({@code VmRSS:}, {@code VmHWM:}) in megabytes,
+   * or -1 where it is not readable.
+   */
+  public static long statusMegabytes(String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
         }
       }

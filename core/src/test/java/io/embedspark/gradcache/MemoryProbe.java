@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public final class MemoryProbe {
   /** all-MiniLM-L6-v2's shape. */
-  static final EncoderConfig MINILM = new EncoderConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12,
+  public static final EncoderConfig MINILM = new EncoderConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12,
       0.1, 0.1, 384, java.util.List.of(96, 192, 384));
 
   private MemoryProbe() {}

@@ -4,6 +4,7 @@ import io.embedspark.backprop.BackpropEngine;
 import io.embedspark.backprop.TrainableEncoder;
 import io.embedspark.gradcache.ContrastiveTokens;
 import io.embedspark.gradcache.GradientStep;
+import io.embedspark.gradcache.MemoryProbe;
 import io.embedspark.loss.GeminiNceLoss;
 import io.embedspark.loss.MatryoshkaLoss;
 import io.embedspark.model.EncoderConfig;
@@ -32,8 +33,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class SparkStepMemoryProbe {
   /** all-MiniLM-L6-v2's shape: 6 x 384, 12 heads, FFN 1536, vocabulary 30,522. */
-  static final EncoderConfig MINILM = new EncoderConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12,
-      0.1, 0.1, 384, List.of(96, 192, 384));
+  private static final EncoderConfig MINILM = MemoryProbe.MINILM;
 
   private SparkStepMemoryProbe() {}
 
