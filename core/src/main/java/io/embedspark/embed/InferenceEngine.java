@@ -57,11 +57,20 @@ public enum InferenceEngine {
    * @param threads cores each call may use (ONNX Runtime's intra-op threads)
    */
   public BatchEncoder encoder(EmbeddingModel model, int threads) {
+    return encoder(model, CoreShare.fixed(threads));
+  }
+
+  /**
+   * The engine's encoder for a model whose callers share a machine's cores. ONNX Runtime asks the
+   * share on every call and holds a session per thread count; ND4J's ops run with the threads set
+   * for the process ({@code NativeThreads}), so its encoder ignores the share.
+   */
+  public BatchEncoder encoder(EmbeddingModel model, CoreShare share) {
     if (this == ND4J) {
       return model::embedRows;
     }
     byte[] onnx = OnnxEncoderExport.toBytes(model.config(), model.parameters(),
         OnnxEncoderExport.Operators.ONNXRUNTIME);
-    return OnnxRuntimeEncoder.create(onnx, model.config().outputDim(), threads);
+    return OnnxRuntimeEncoder.create(onnx, model.config().outputDim(), share);
   }
 }

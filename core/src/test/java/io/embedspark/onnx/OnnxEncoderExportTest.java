@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embedspark.Golden;
+import io.embedspark.embed.CoreShare;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.FloatTensor;
@@ -138,6 +139,33 @@ class OnnxEncoderExportTest {
       assertTrue(diff <= FLOAT_TOLERANCE, "CLS: " + diff);
       double control = Golden.maxAbsDiff(Nd4j.createFromArray(onnx), Golden.matrix("embedding"));
       assertTrue(control > 1e-2, "negative control: the mean-pooled golden differs " + control);
+    }
+  }
+
+  @Test
+  void anEncoderSharingCoresHoldsASessionPerThreadCountAndBothMatchPyTorch() {
+    byte[] model = OnnxEncoderExport.toBytes(bundle.config().model(), bundle.parameters(),
+        Operators.ONNXRUNTIME);
+    CoreShare share = new CoreShare(2, 1);
+    try (OnnxRuntimeEncoder encoder = OnnxRuntimeEncoder.create(model,
+        bundle.config().model().outputDim(), share)) {
+      assertEquals(2, encoder.sessionCount());
+      Runnable first = share.join();
+      Runnable second = share.join();
+      assertEquals(1, share.threads());
+      float[][] shared = encoder.embed(Golden.batch());
+      second.run();
+      assertEquals(2, share.threads());
+      float[][] alone = encoder.embed(Golden.batch());
+      first.run();
+      for (float[][] e : new float[][][] {shared, alone}) {
+        double diff = Golden.maxAbsDiff(Nd4j.createFromArray(e), Golden.matrix("embedding"));
+        assertTrue(diff <= FLOAT_TOLERANCE, "max |diff| = " + diff);
+      }
+    }
+    try (OnnxRuntimeEncoder fixed = OnnxRuntimeEncoder.create(model,
+        bundle.config().model().outputDim(), 2)) {
+      assertEquals(1, fixed.sessionCount(), "a fixed thread count needs one session");
     }
   }
 }

@@ -52,7 +52,7 @@ final class BenchEmbedCommand implements Callable<Integer> {
   @Option(names = "--max-length", defaultValue = "256", description = "Tokens per text at most.")
   int maxLength;
 
-  @Option(names = "--token-budget", defaultValue = "16384", description = "Padded tokens per "
+  @Option(names = "--token-budget", defaultValue = "2048", description = "Padded tokens per "
       + "bucketed batch.")
   int tokenBudget;
 

@@ -163,8 +163,9 @@ public record EmbedConfig(String model, Input input, String prompt, Output outpu
         output.dims()), output.int8() != null && output.int8(),
         output.binary() != null && output.binary());
     batching = batching == null ? new Batching(null, null, null) : batching;
-    batching = new Batching(Checks.or(batching.tokenBudget(), 16_384),
-        Checks.or(batching.maxRows(), 256), Checks.or(batching.window(), 4_096));
+    batching = new Batching(Checks.or(batching.tokenBudget(),
+        io.embedspark.embed.BucketedEmbedder.DEFAULT_TOKEN_BUDGET),
+        Checks.or(batching.maxRows(), io.embedspark.embed.BucketedEmbedder.DEFAULT_MAX_ROWS), Checks.or(batching.window(), 4_096));
     limits = limits == null ? new Limits(null, null) : limits;
     limits = new Limits(Checks.lower(limits.tooLong(), "truncate"),
         Checks.lower(limits.duplicateIds(), "reject"));

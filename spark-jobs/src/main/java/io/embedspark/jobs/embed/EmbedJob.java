@@ -23,12 +23,16 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
 
 /**
  * Bulk-embeds a corpus into Parquet, exactly once: every input row becomes one row of the
  * embeddings output or one row of the rejects output (id, reason, detail), and the run ends with
- * counts that add up. The model is broadcast once as bundle bytes and loaded once per executor;
+ * counts that add up. One pass over the input counts its rows and finds duplicated ids; a second
+ * writes the rejects, and is skipped when no row can be rejected; the third embeds. The model is
+ * broadcast once as bundle bytes and loaded once per executor;
  * each partition is embedded a window at a time with length bucketing under a token budget
  * ({@link PartitionWindows}). Both outputs are written into hidden staging directories through
  * Spark's Hadoop commit protocol and renamed into place only when everything succeeded
@@ -72,10 +76,13 @@ public final class EmbedJob {
     Broadcast<BundleFiles> bundle = jsc.broadcast(files);
 
     Dataset<Row> corpus = CorpusReader.read(spark, config.input());
-    long read = corpus.count();
-    progress.accept("embed: " + read + " rows in " + config.input().path());
-    Broadcast<RowTriage> triage = jsc.broadcast(new RowTriage(duplicateWinners(corpus),
-        config.limits().tooLongPolicy() == EmbedConfig.TooLong.REJECT));
+    InputSurvey survey = survey(corpus);
+    long read = survey.rows();
+    boolean rejectTooLong = config.limits().tooLongPolicy() == EmbedConfig.TooLong.REJECT;
+    Broadcast<RowTriage> triage = jsc.broadcast(new RowTriage(survey.winners(), rejectTooLong));
+    // Without unusable rows, duplicates or a token limit to enforce, nothing can be rejected, and
+    // the rejects output is written empty without another pass over the input.
+    boolean mayReject = survey.unusable() > 0 || !survey.duplicates().isEmpty() || rejectTooLong;
 
     String rejectsStaging = dirs.staging(config.output().rejects());
     String embeddingsStaging = dirs.staging(config.output().path());
@@ -83,14 +90,18 @@ public final class EmbedJob {
     ProgressListener listener = new ProgressListener("embed", progress, 10);
     spark.sparkContext().addSparkListener(listener);
     try {
-      corpus.mapPartitions(new PartitionRejects(bundle, triage, config),
-          Encoders.row(PartitionRejects.SCHEMA)).write().parquet(rejectsStaging);
+      if (mayReject) {
+        corpus.mapPartitions(new PartitionRejects(bundle, triage, config),
+            Encoders.row(PartitionRejects.SCHEMA)).write().parquet(rejectsStaging);
+      } else {
+        EmptyParquetOutput.write(spark, rejectsStaging, PartitionRejects.SCHEMA);
+      }
       Configuration out = outputConfiguration(hadoop, files, model, dims);
       corpus.javaRDD().mapPartitions(new PartitionWindows(bundle, triage, config))
           .mapToPair(r -> new Tuple2<Void, EmbeddedRow>(null, r))
           .saveAsNewAPIHadoopFile(embeddingsStaging, Void.class, EmbeddedRow.class,
               EmbeddingOutputFormat.class, out);
-      EmbedReport report = count(read, embeddingsStaging, rejectsStaging, t0);
+      EmbedReport report = count(read, embeddingsStaging, mayReject ? rejectsStaging : null, t0);
       dirs.mark(rejectsStaging, "embed job rejects of " + config.input().path());
       dirs.mark(embeddingsStaging, "embed job embeddings of " + config.input().path()
           + " by " + config.model());
@@ -125,36 +136,24 @@ public final class EmbedJob {
   }
 
   /**
-   * For each id that occurs more than once among usable rows, the row kept (the first in input
-   * order); empty when duplicates are kept. Only (id, row) pairs are shuffled, and only the
-   * duplicated ids reach the driver.
+   * Counts the input's rows and finds ids that occur more than once among usable rows, in one
+   * pass; fails under {@code limits.duplicate_ids: fail} when there are any.
    */
-  private Map<String, Long> duplicateWinners(Dataset<Row> corpus) {
+  private InputSurvey survey(Dataset<Row> corpus) {
     EmbedConfig.DuplicateIds policy = config.limits().duplicatePolicy();
-    if (policy == EmbedConfig.DuplicateIds.KEEP) {
-      return Map.of();
+    InputSurvey survey = InputSurvey.of(corpus, policy != EmbedConfig.DuplicateIds.KEEP);
+    progress.accept("embed: " + survey.rows() + " rows in " + config.input().path());
+    int dups = survey.duplicates().size();
+    if (dups > 0 && policy == EmbedConfig.DuplicateIds.FAIL) {
+      throw new InvalidInputException(config.input().path() + ": " + dups
+          + " ids occur more than once (limits.duplicate_ids: fail), e.g. "
+          + survey.examples(5));
     }
-    Dataset<Row> usable = corpus.filter((org.apache.spark.api.java.function.FilterFunction<Row>)
-        r -> RowTriage.structural(r) == null);
-    List<Row> dups = usable.groupBy(col("id")).agg(functions.count("*").as("n"),
-        min("_row").as("first"))
-        .filter(col("n").gt(1)).collectAsList();
-    if (dups.isEmpty()) {
-      return Map.of();
+    if (dups > 0) {
+      progress.accept("embed: " + dups + " ids occur more than once; the first occurrence of "
+          + "each is embedded, the others rejected");
     }
-    if (policy == EmbedConfig.DuplicateIds.FAIL) {
-      throw new InvalidInputException(config.input().path() + ": " + dups.size()
-          + " ids occur more than once (limits.duplicate_ids: fail), e.g. " + dups.stream()
-          .limit(5).map(r -> "'" + r.getString(0) + "' x" + r.getLong(1))
-          .collect(Collectors.joining(", ")));
-    }
-    Map<String, Long> winners = new HashMap<>();
-    for (Row r : dups) {
-      winners.put(r.getString(0), r.getLong(2));
-    }
-    progress.accept("embed: " + winners.size() + " ids occur more than once; the first "
-        + "occurrence of each is embedded, the others rejected");
-    return winners;
+    return survey;
   }
 
   private Configuration outputConfiguration(Configuration base, BundleFiles files,
@@ -166,25 +165,34 @@ public final class EmbedJob {
     c.setBoolean(EmbeddingWriteSupport.BINARY, config.output().binary());
     c.set("parquet.compression", "SNAPPY");
     c.set("parquet.summary.metadata.level", "NONE");
+    // Embedding coordinates are nearly all distinct: a dictionary only costs time before Parquet
+    // falls back to plain encoding.
+    c.setBoolean("parquet.enable.dictionary", false);
     Map<String, String> footer = FooterMetadata.of(config, files, model, dims);
     footer.forEach((k, v) -> c.set(EmbeddingWriteSupport.FOOTER_PREFIX + k, v));
     return c;
   }
 
   /**
-   * Counts what the staging directories hold. Spark skips directories whose names start with a
-   * dot when given them as a path, so the part files are named one by one.
+   * Counts what the staging directories hold (the rejects only when a pass over the input wrote
+   * them, else none). Spark skips directories whose names start with a dot when given them as a
+   * path, so the part files are named one by one.
    */
   private EmbedReport count(long read, String embeddings, String rejects, long t0) {
-    Dataset<Row> out = spark.read().parquet(partFiles(embeddings));
-    long embedded = out.count();
-    long truncated = out.filter(col("truncated")).count();
+    // Reading with a given schema (only the column counted) skips Spark's schema-merging job.
+    Row out = spark.read().schema(new StructType().add("truncated", DataTypes.BooleanType))
+        .parquet(partFiles(embeddings))
+        .agg(functions.count(functions.lit(1)), functions.count(functions.when(col("truncated"),
+            functions.lit(1)))).first();
     Map<String, Long> rejected = new TreeMap<>();
-    for (Row r : spark.read().parquet(partFiles(rejects)).groupBy("reason").count()
-        .collectAsList()) {
-      rejected.put(r.getString(0), r.getLong(1));
+    if (rejects != null) {
+      for (Row r : spark.read().schema(PartitionRejects.SCHEMA).parquet(partFiles(rejects))
+          .groupBy("reason").count()
+          .collectAsList()) {
+        rejected.put(r.getString(0), r.getLong(1));
+      }
     }
-    EmbedReport report = new EmbedReport(read, embedded, truncated, rejected,
+    EmbedReport report = new EmbedReport(read, out.getLong(0), out.getLong(1), rejected,
         (System.nanoTime() - t0) / 1e9);
     if (report.embedded() + report.rejectedTotal() != read) {
       throw new IllegalStateException("row accounting failed, nothing was published: "

@@ -84,7 +84,8 @@ final class LabeledTexts {
       }
       BucketedEmbedder embedder = new BucketedEmbedder(
           ExecutorModels.get(bundle.value()).tokenizer(),
-          ExecutorModels.encoder(bundle.value(), engine), 16_384, 256);
+          ExecutorModels.encoder(bundle.value(), engine), BucketedEmbedder.DEFAULT_TOKEN_BUDGET,
+          BucketedEmbedder.DEFAULT_MAX_ROWS);
       return new Iterator<>() {
         private final List<Vector> chunk = new ArrayList<>();
         private int next;

@@ -53,7 +53,8 @@ final class SparkTextEmbedder implements TextEmbedder {
       }
       BucketedEmbedder embedder = new BucketedEmbedder(
           ExecutorModels.get(bundle.value()).tokenizer(),
-          ExecutorModels.encoder(bundle.value(), engine), 16_384, 256);
+          ExecutorModels.encoder(bundle.value(), engine), BucketedEmbedder.DEFAULT_TOKEN_BUDGET,
+          BucketedEmbedder.DEFAULT_MAX_ROWS);
       return List.of(embedder.embed(list).embeddings()).iterator();
     }
   }

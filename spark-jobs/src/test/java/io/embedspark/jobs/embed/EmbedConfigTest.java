@@ -17,7 +17,7 @@ class EmbedConfigTest {
   void theShippedConfigIsValid() {
     EmbedConfig c = YamlConfig.load(Path.of("../conf/embed.yaml"), List.of(), EmbedConfig.class);
     assertEquals("beir", c.input().format());
-    assertEquals(16_384, c.batching().tokenBudget());
+    assertEquals(2_048, c.batching().tokenBudget());
   }
 
   @Test

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -127,6 +128,13 @@ class EmbedJobIT {
     assertEquals(6, report.embedded());
     assertEquals(java.util.Set.of("s0", "s1", "s2", "s3", "s4", "s5"),
         rowsById("out/small").keySet());
+    // Nothing could be rejected, so no pass over the input wrote the rejects: they are still an
+    // empty Parquet output with the rejects' columns, marked as this project's.
+    assertEquals(0, report.rejectedTotal());
+    Dataset<Row> rejects = spark.read().parquet(root.resolve("out/small-rejects").toString());
+    assertEquals(0, rejects.count());
+    assertEquals(List.of("id", "reason", "detail"), List.of(rejects.columns()));
+    assertTrue(Files.exists(root.resolve("out/small-rejects/_EMBEDSPARK")));
   }
 
   @Test
