@@ -57,6 +57,11 @@ public final class ExecutorModels {
         key -> engine.encoder(model, share));
   }
 
+  /** Tasks of this JVM counted as users of an inference engine now (0 once they completed). */
+  public static int tasksSharingCores() {
+    return SHARES.values().stream().mapToInt(CoreShare::callers).sum();
+  }
+
   /** This executor's share of cores among its tasks; the task joins it once. */
   private static CoreShare share(TaskContext task) {
     int perTask = task.cpus();

@@ -128,6 +128,8 @@ class EmbedJobIT {
     assertEquals(6, report.embedded());
     assertEquals(java.util.Set.of("s0", "s1", "s2", "s3", "s4", "s5"),
         rowsById("out/small").keySet());
+    assertEquals(0, io.embedspark.spark.ExecutorModels.tasksSharingCores(),
+        "every task that used the engine left the executor's share of cores when it completed");
     // Nothing could be rejected, so no pass over the input wrote the rejects: they are still an
     // empty Parquet output with the rejects' columns, marked as this project's.
     assertEquals(0, report.rejectedTotal());
