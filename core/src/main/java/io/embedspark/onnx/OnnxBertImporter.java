@@ -94,6 +94,14 @@ public final class OnnxBertImporter {
     String source = onnxFile.toAbsolutePath().toString();
     try (InputStream in = Files.newInputStream(onnxFile)) {
       return read(source, in, CheckpointBundle.readString(tokenizerFile), options);
+    } catch (io.embedspark.error.CorruptArtifactException e) {
+      String m = e.getMessage();
+      if (m != null && m.startsWith(CheckpointBundle.TOKENIZER)) {
+        // name the user's file, not the file name a bundle gives it
+        throw new io.embedspark.error.CorruptArtifactException(tokenizerFile
+            + m.substring(CheckpointBundle.TOKENIZER.length()), e);
+      }
+      throw e;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot read " + onnxFile, e);
     }

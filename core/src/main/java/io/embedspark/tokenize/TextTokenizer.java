@@ -41,6 +41,7 @@ public final class TextTokenizer implements AutoCloseable {
     JsonNode root = validated(json);
     this.vocabSize = TokenizerJson.vocabSize(root);
     this.padId = TokenizerJson.tokenId(root, "[PAD]", "<pad>").orElse(0);
+    TokenizerIsolation.check(json);
     Map<String, String> options = Map.of(
         "truncation", "true",
         "padding", "false",

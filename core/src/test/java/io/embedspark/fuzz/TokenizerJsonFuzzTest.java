@@ -3,34 +3,55 @@ package io.embedspark.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.embedspark.error.CorruptArtifactException;
 import io.embedspark.tokenize.TextTokenizer;
-import org.junit.jupiter.api.Tag;
+import io.embedspark.tokenize.TokenBatch;
+import io.embedspark.tokenize.TokenizerCheck;
+import io.embedspark.tokenize.TokenizerIsolation;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
- * A {@code tokenizer.json} on any bytes: a tokenizer whose batches are well formed, or a
- * CorruptArtifactException. The Java checks run here, where the fuzzer sees their coverage; a file
- * that passes them is loaded by the Rust library (through DJL) in a child JVM ({@link
- * ChildProbe}), because an input the library cannot handle aborts its whole process rather than
- * throw: here that is a finding naming the input and the library's panic, not a lost test JVM.
- * The library still aborts on inputs the Java checks do not know, and a fuzzer finds one within
- * minutes, so the default tests replay this target's inputs (each an abort once found, now refused
- * in Java) and {@code -Pfuzz} fuzzes it.
+ * A {@code tokenizer.json} on any bytes, loaded as the command-line launcher loads one (Java
+ * checks, then the native library in a child JVM first, {@link TokenizerIsolation}): a tokenizer
+ * whose batch of the check's texts is well formed, or a CorruptArtifactException naming the
+ * problem. An input on which the Rust library aborts its process (it does rather than throw on
+ * some faults the Java checks do not know, e.g. {@code unigram-without-unk-id}) must be refused,
+ * never reach this JVM. Inputs that pass the Java checks cost a child JVM each, so a bounded run
+ * tries fewer of them than of the others.
  */
-@Tag("native-fuzz")
 class TokenizerJsonFuzzTest {
-  private static final ChildProbe PROBE = new ChildProbe();
+  private static boolean wasEnabled;
+
+  @BeforeAll
+  static void isolate() {
+    wasEnabled = TokenizerIsolation.enabled();
+    TokenizerIsolation.enable();
+  }
+
+  @AfterAll
+  static void restore() {
+    if (!wasEnabled) {
+      TokenizerIsolation.disable();
+    }
+  }
 
   @FuzzTest(maxDuration = "10s")
   void anyTokenizerJsonLoadsOrIsRefused(byte[] bytes) {
+    TextTokenizer tokenizer;
     try {
-      TextTokenizer.validate(new String(bytes, StandardCharsets.UTF_8));
+      tokenizer = new TextTokenizer(new String(bytes, StandardCharsets.UTF_8), 16);
     } catch (CorruptArtifactException e) {
       Fuzzing.requireNamed(e);
       return;
     }
-    String verdict = PROBE.ask(bytes);
-    if (!verdict.equals(TokenizerProbe.OK) && !verdict.equals(TokenizerProbe.REFUSED)) {
-      throw new AssertionError("a tokenizer.json that passes the Java checks: " + verdict);
+    try (tokenizer) {
+      TokenBatch b = tokenizer.encode(TokenizerCheck.TEXTS);
+      if (b.size() != 2 || b.lengths()[0] > 16 || b.lengths()[1] > 16) {
+        throw new AssertionError("a batch of 2 texts cut at 16 tokens, got " + b.size() + " rows");
+      }
+    } catch (RuntimeException e) {
+      // The library's own errors on encode (not aborts) are not refusals at load: a finding.
+      throw new AssertionError("a tokenizer.json that loaded fails to encode: " + e, e);
     }
   }
 }

@@ -160,6 +160,18 @@ class OnnxBertImporterTest {
   }
 
   @Test
+  void aBadTokenizerIsReportedByItsPath(@TempDir Path tmp) throws Exception {
+    Path onnx = tmp.resolve("encoder.onnx");
+    Files.copy(onnxDir().resolve("model.onnx"), onnx);
+    Path tokenizer = tmp.resolve("my-tokenizer.json");
+    Files.writeString(tokenizer, "{\"model\": 1}");
+    io.embedspark.error.CorruptArtifactException e = assertThrows(
+        io.embedspark.error.CorruptArtifactException.class,
+        () -> OnnxBertImporter.read(onnx, tokenizer, Golden.OPTIONS));
+    assertTrue(e.getMessage().startsWith(tokenizer.toString()), e.getMessage());
+  }
+
+  @Test
   void aFileThatIsNotOnnxIsReportedAsSuch(@TempDir Path tmp) throws Exception {
     Path bad = tmp.resolve("model.onnx");
     Files.writeString(bad, "not a protocol buffer at all \u00ff\u00fe");
