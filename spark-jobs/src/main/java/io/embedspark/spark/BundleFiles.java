@@ -80,7 +80,27 @@ public record BundleFiles(String id, Map<String, byte[]> files) implements Seria
     } catch (IOException e) {
       throw new UncheckedIOException("could not read bundle " + dir, e);
     }
-    return verified("model = " + dir, files);
+    return verified("model = " + dir, files).tokenizerChecked(dir);
+  }
+
+  /**
+   * Under the launcher, loads the bundle's tokenizer once on the driver, which loads it in a child
+   * JVM first ({@link io.embedspark.tokenize.TokenizerIsolation}): a tokenizer.json the native
+   * library aborts on then fails the job here, naming the bundle, before any executor meets it.
+   */
+  private BundleFiles tokenizerChecked(String dir) {
+    byte[] json = files.get(io.embedspark.io.CheckpointBundle.TOKENIZER);
+    if (json == null || !io.embedspark.tokenize.TokenizerIsolation.enabled()) {
+      return this;
+    }
+    try (io.embedspark.tokenize.TextTokenizer t = new io.embedspark.tokenize.TextTokenizer(
+        new String(json, java.nio.charset.StandardCharsets.UTF_8),
+        config().maxSequenceLength())) {
+      return this;
+    } catch (io.embedspark.error.CorruptArtifactException e) {
+      throw new io.embedspark.error.CorruptArtifactException("model = " + dir + ": "
+          + e.getMessage(), e);
+    }
   }
 
   /**

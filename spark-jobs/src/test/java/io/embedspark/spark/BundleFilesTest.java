@@ -40,6 +40,38 @@ class BundleFilesTest {
   }
 
   @Test
+  void aTokenizerTheNativeLibraryAbortsOnFailsOnTheDriverUnderTheLauncher(@TempDir Path tmp)
+      throws Exception {
+    String aborting;
+    try (java.io.InputStream in = BundleFilesTest.class.getResourceAsStream("/io/embedspark/"
+        + "fuzz/TokenizerJsonFuzzTestInputs/anyTokenizerJsonLoadsOrIsRefused/"
+        + "unigram-without-unk-id")) {
+      aborting = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    CheckpointBundle tiny = TinyBundles.create(1);
+    Path b = tmp.resolve("model");
+    new CheckpointBundle(tiny.config(), tiny.parameters(), aborting, tiny.provenance())
+        .write(b, false);
+    io.embedspark.tokenize.TokenizerIsolation.enable();
+    try {
+      CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
+          () -> BundleFiles.of(b.toString(), new org.apache.hadoop.conf.Configuration()));
+      assertTrue(e.getMessage().startsWith("model = " + b + ": tokenizer.json makes the native "
+          + "tokenizers library abort"), e.getMessage());
+    } finally {
+      io.embedspark.tokenize.TokenizerIsolation.disable();
+    }
+    // Negative control: a good bundle passes the same check.
+    io.embedspark.tokenize.TokenizerIsolation.enable();
+    try {
+      BundleFiles.of(bundle(tmp.resolve("good"), 1).toString(),
+          new org.apache.hadoop.conf.Configuration());
+    } finally {
+      io.embedspark.tokenize.TokenizerIsolation.disable();
+    }
+  }
+
+  @Test
   void theIdCoversEveryFileNotJustTheManifest(@TempDir Path tmp) throws Exception {
     BundleFiles one = BundleFiles.of(bundle(tmp.resolve("a"), 1));
     Files.createDirectory(tmp.resolve("b"));
