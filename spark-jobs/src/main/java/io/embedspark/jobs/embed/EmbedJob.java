@@ -2,15 +2,12 @@ package io.embedspark.jobs.embed;
 
 import static org.apache.spark.sql.functions.col;
 import org.apache.spark.sql.functions;
-import static org.apache.spark.sql.functions.min;
 
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.io.BundleConfig;
 import io.embedspark.io.CodeVersion;
 import io.embedspark.spark.BundleFiles;
 import io.embedspark.spark.ProgressListener;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
