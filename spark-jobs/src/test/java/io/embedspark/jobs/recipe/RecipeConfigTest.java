@@ -46,6 +46,22 @@ class RecipeConfigTest {
   }
 
   @Test
+  void theMultilingualBitextStageReadsTrainPairsAndIsScoredOnTest() {
+    TrainJobConfig bitext = YamlConfig.load(CONF.resolve("mbert-bitext.yaml"), List.of(),
+        TrainJobConfig.class);
+    assertEquals(5, bitext.datasets().size());
+    for (TrainJobConfig.Dataset d : bitext.datasets()) {
+      assertEquals(Map.of("split", "train"), d.where(), d.name());
+    }
+    EvalConfig eval = YamlConfig.load(CONF.resolve("eval-bitext.yaml"), List.of(),
+        EvalConfig.class);
+    assertEquals(5, eval.tasks().size());
+    for (var t : eval.tasks()) {
+      assertTrue(t.path().contains("mining_test_"), "scored on the test split: " + t.path());
+    }
+  }
+
+  @Test
   void everyBadValueIsNamedAtOnce() {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
         "start: {layers: -1, max_length: 2, matryoshka_dims: [192, 96]}\nmined: {weight: 0}\n"
