@@ -103,10 +103,7 @@ public record BundleFiles(String id, Map<String, byte[]> files) implements Seria
     }
   }
 
-  /**
-   * A file's bytes into one array of its length: reading into a growing buffer copied the 90 MB
-   * of a MiniLM bundle several times over, up to 0.7 s per job.
-   */
+  /** A file's bytes, read into one array of its length rather than a growing buffer. */
   private static byte[] readFully(org.apache.hadoop.fs.FileSystem fs,
       org.apache.hadoop.fs.FileStatus f) throws IOException {
     if (f.getLen() > Integer.MAX_VALUE - 8) {
