@@ -3,19 +3,18 @@ package io.embedspark.tokenize;
 import io.embedspark.error.CorruptArtifactException;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +70,7 @@ public final class TokenizerIsolation {
     if (!enabled) {
       return;
     }
-    String key = sha256(json);
+    String key = DigestUtils.sha256Hex(json);
     if (CHECKED.contains(key)) {
       return;
     }
@@ -87,41 +86,43 @@ public final class TokenizerIsolation {
     // refused or error: loading it here fails with the same problem, as an exception.
   }
 
-  /** The child's verdict line, {@code abort: ...} when it died, or null when it never ran. */
+  /**
+   * The child's verdict line, {@code abort: ...} when it died, or null when it never ran. Its two
+   * output streams are read while it runs, so neither can fill up and stall it, and the timeout
+   * holds even when it hangs.
+   */
   private static String verdictOfChild(String json) {
-    Path errors = null;
     try {
-      errors = Files.createTempFile("embedspark-tokenizer-check-", ".err");
       String java = ProcessHandle.current().info().command().orElse("java");
       Process child = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
-          "-cp", classPath(), TokenizerCheck.class.getName()))
-          .redirectError(errors.toFile()).start();
+          "-cp", classPath(), TokenizerCheck.class.getName())).start();
       STARTED.incrementAndGet();
+      CompletableFuture<String> answer = drained(child.getInputStream());
+      CompletableFuture<String> errors = drained(child.getErrorStream());
       try (OutputStream in = child.getOutputStream()) {
         in.write(json.getBytes(StandardCharsets.UTF_8));
       } catch (IOException e) {
         // The child died before reading everything; its exit says why below.
       }
-      String answer = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-          .trim();
       if (!child.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         child.destroyForcibly();
         return "abort: loading it did not finish in " + TIMEOUT_SECONDS + " s";
       }
-      if (child.exitValue() == 0 && !answer.isEmpty()) {
-        return answer;
+      String said = answer.join().trim();
+      if (child.exitValue() == 0 && !said.isEmpty()) {
+        return said;
       }
-      String err = Files.readString(errors, StandardCharsets.UTF_8);
+      String err = errors.join();
       if (err.contains("ClassNotFoundException") || err.contains("NoClassDefFoundError")
           || err.contains("Could not find or load main class")) {
         LOG.warn("the tokenizer.json check could not start its JVM; loading the file in this "
-            + "process: {}", tail(err));
+            + "process: {}", shortened(err, false));
         return null;
       }
       int panic = err.indexOf("panicked at");
       return "abort: the JVM that loaded it exited with code " + child.exitValue() + "; "
-          + (panic >= 0 ? "the library said: " + clip(err.substring(panic))
-          : "its error output ends: " + tail(err));
+          + (panic >= 0 ? "the library said: " + shortened(err.substring(panic), true)
+          : "its error output ends: " + shortened(err, false));
     } catch (IOException e) {
       LOG.warn("the tokenizer.json check could not start its JVM ({}); loading the file in this "
           + "process", e.toString());
@@ -129,15 +130,22 @@ public final class TokenizerIsolation {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;
-    } finally {
-      if (errors != null) {
-        try {
-          Files.deleteIfExists(errors);
-        } catch (IOException e) {
-          // a temporary file left behind
-        }
-      }
     }
+  }
+
+  /** All of a stream as text, read on another thread. */
+  private static CompletableFuture<String> drained(InputStream stream) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (stream) {
+        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "";
+      }
+    }, runnable -> {
+      Thread t = new Thread(runnable, "tokenizer-check-output");
+      t.setDaemon(true);
+      t.start();
+    });
   }
 
   /**
@@ -167,23 +175,14 @@ public final class TokenizerIsolation {
     return String.join(File.pathSeparator, entries);
   }
 
-  private static String clip(String s) {
+  /** One line of at most {@link #MESSAGE_CHARS} characters: its start, or its end. */
+  private static String shortened(String s, boolean start) {
     String one = s.replace('\n', ' ').trim();
-    return one.length() <= MESSAGE_CHARS ? one : one.substring(0, MESSAGE_CHARS) + "...";
-  }
-
-  private static String tail(String s) {
-    String one = s.replace('\n', ' ').trim();
-    return one.length() <= MESSAGE_CHARS ? one : "..." + one.substring(one.length()
-        - MESSAGE_CHARS);
-  }
-
-  private static String sha256(String json) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(json.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    if (one.length() <= MESSAGE_CHARS) {
+      return one;
     }
+    return start ? one.substring(0, MESSAGE_CHARS) + "..."
+        : "..." + one.substring(one.length() - MESSAGE_CHARS);
   }
+
 }
