@@ -19,6 +19,9 @@ import org.apache.commons.codec.digest.DigestUtils;
  * {@code train.chunk_size} and {@code train.checkpoint_every} may change between runs.
  */
 public final class RunIdentity {
+  /** Values of keys added after checkpoints were first written, as those checkpoints ran. */
+  private static final Map<String, String> UNRECORDED = Map.of("train.duplicate_mask", "true");
+
   private RunIdentity() {}
 
   /** The identity of a run, as config keys to values. */
@@ -38,6 +41,7 @@ public final class RunIdentity {
     m.put("train.matryoshka_weights", c.matryoshkaWeights().toString());
     m.put("train.dropout", Boolean.toString(c.dropout()));
     m.put("train.seed", Long.toString(c.seed()));
+    m.put("train.duplicate_mask", Boolean.toString(c.duplicateMask()));
     if (extraKey != null) {
       m.put(extraKey, extraValue);
     }
@@ -63,8 +67,8 @@ public final class RunIdentity {
     Map<String, String> keys = new TreeMap<>(recorded);
     now.forEach(keys::putIfAbsent);
     for (String k : keys.keySet()) {
-      String was = recorded.get(k);
-      String is = now.get(k);
+      String was = recorded.getOrDefault(k, UNRECORDED.get(k));
+      String is = now.getOrDefault(k, UNRECORDED.get(k));
       if (was == null ? is != null : !was.equals(is)) {
         changed.add(k + ": " + was + " -> " + is);
       }

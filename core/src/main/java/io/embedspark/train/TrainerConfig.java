@@ -20,11 +20,24 @@ import java.util.List;
  * @param dropout whether to apply the model's dropout
  * @param checkpointEvery save a checkpoint every this many steps (and at the end)
  * @param seed seed of the batch order and the dropout masks
+ * @param duplicateMask whether the loss leaves an example's duplicates (equal query or equal
+ *     positive text) out of its in-batch negatives, the mask of Gemini Embedding (Lee et al.
+ *     2025); off only to measure what the mask does
  */
 public record TrainerConfig(int steps, int globalBatchSize, int chunkSize, double learningRate,
     int warmupSteps, double finalLearningRateFraction, double weightDecay, double maxGradNorm,
     double temperature, List<Double> matryoshkaWeights, boolean dropout, int checkpointEvery,
-    long seed) implements java.io.Serializable {
+    long seed, boolean duplicateMask) implements java.io.Serializable {
+
+  /** Settings with the duplicate mask on, as the recipe trains. */
+  public TrainerConfig(int steps, int globalBatchSize, int chunkSize, double learningRate,
+      int warmupSteps, double finalLearningRateFraction, double weightDecay, double maxGradNorm,
+      double temperature, List<Double> matryoshkaWeights, boolean dropout, int checkpointEvery,
+      long seed) {
+    this(steps, globalBatchSize, chunkSize, learningRate, warmupSteps, finalLearningRateFraction,
+        weightDecay, maxGradNorm, temperature, matryoshkaWeights, dropout, checkpointEvery, seed,
+        true);
+  }
 
   public TrainerConfig {
     matryoshkaWeights = List.copyOf(matryoshkaWeights);

@@ -125,6 +125,55 @@ class ContrastiveTrainerTest {
   }
 
   @Test
+  void withoutTheDuplicateMaskSharedPositivesAreNegativesAndAResumeMustKeepTheSetting(
+      @TempDir Path tmp) {
+    List<TrainingExample> samePositive = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      TrainingExample e = data.get(i);
+      samePositive.add(new TrainingExample("same-" + i, e.task(), e.query(), "one label text",
+          List.of()));
+    }
+    // No dropout: the eight positives embed identically, so every candidate of a query scores
+    // alike and its NCE loss is log(8) at every Matryoshka dim (the negative control, with the
+    // mask, is 0 in aBatchWhoseExamplesAllMaskEachOtherIsReported).
+    TrainerConfig unmasked = new TrainerConfig(2, 8, 5, 1e-3, 2, 0.1, 0.01, 1.0, 0.05, List.of(),
+        false, 1, 11L, false);
+    List<String> log = new ArrayList<>();
+    ContrastiveTrainer.Result r = trainer(unmasked, tmp, log).train(start, samePositive, 1);
+    int dims = start.config().model().matryoshkaDims().size();
+    assertEquals(dims * Math.log(8), r.steps().get(0).loss(), 1e-4);
+    assertTrue(log.stream().noneMatch(l -> l.contains("warning")), log.toString());
+
+    TrainerConfig masked = new TrainerConfig(2, 8, 5, 1e-3, 2, 0.1, 0.01, 1.0, 0.05, List.of(),
+        false, 1, 11L, true);
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> trainer(masked, tmp, new ArrayList<>()).train(start, samePositive, 2));
+    assertTrue(e.getMessage().contains("train.duplicate_mask: false -> true"), e.getMessage());
+  }
+
+  @Test
+  void aCheckpointFromBeforeTheDuplicateMaskWasRecordedResumesWithTheMaskOnOnly(
+      @TempDir Path tmp) {
+    TrainerConfig c = config(4, 2e-3);
+    trainer(c, tmp, new ArrayList<>()).train(start, data, 3);
+    Path state = tmp.resolve("step-00000003/state.json");
+    TrainingCheckpoint.State s = io.embedspark.io.JsonFiles.read(state,
+        TrainingCheckpoint.State.class);
+    Map<String, String> older = new LinkedHashMap<>(s.run());
+    assertEquals("true", older.remove("train.duplicate_mask"));
+    io.embedspark.io.JsonFiles.write(state, new TrainingCheckpoint.State(s.step(),
+        s.optimizerSha256(), older));
+
+    TrainerConfig off = new TrainerConfig(4, 8, 5, 2e-3, 2, 0.1, 0.01, 1.0, 0.05, List.of(),
+        true, 3, 11L, false);
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> trainer(off, tmp, new ArrayList<>()).train(start, data, 4));
+    assertTrue(e.getMessage().contains("train.duplicate_mask: true -> false"), e.getMessage());
+    assertEquals(List.of(4L), trainer(c, tmp, new ArrayList<>()).train(start, data, 4).steps()
+        .stream().map(StepMetrics::step).toList(), "negative control: the mask on resumes");
+  }
+
+  @Test
   void negativeControlAnotherSeedGivesAnotherRun(@TempDir Path tmp) {
     TrainerConfig c = config(2, 2e-3);
     TrainerConfig other = new TrainerConfig(2, 8, 5, 2e-3, 2, 0.1, 0.01, 1.0, 0.05, List.of(),

@@ -174,7 +174,7 @@ public final class DemoJob {
   private static TrainJobConfig.Train trainSettings(int steps, int batch, double lr,
       int checkpointEvery, long seed) {
     return new TrainJobConfig.Train(steps, batch, 32, lr, Math.max(1, steps / 10), 0.1, 0.01,
-        1.0, 0.05, List.of(), true, checkpointEvery, seed);
+        1.0, 0.05, List.of(), true, checkpointEvery, seed, true);
   }
 
   static CheckpointBundle prepareModel(Options o) {

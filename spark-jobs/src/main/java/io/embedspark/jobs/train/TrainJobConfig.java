@@ -71,7 +71,7 @@ public record TrainJobConfig(String stage, String model, String runDir, List<Dat
   public record Train(Integer steps, Integer globalBatchSize, Integer chunkSize,
       Double learningRate, Integer warmupSteps, Double finalLearningRateFraction,
       Double weightDecay, Double maxGradNorm, Double temperature, List<Double> matryoshkaWeights,
-      Boolean dropout, Integer checkpointEvery, Long seed) {}
+      Boolean dropout, Integer checkpointEvery, Long seed, Boolean duplicateMask) {}
 
   /**
    * @param mode {@code global-batch} (one contrastive batch across executors, the default),
@@ -158,7 +158,7 @@ public record TrainJobConfig(String stage, String model, String runDir, List<Dat
     tokenizer = tokenizer == null ? new Tokenizer(null, null) : tokenizer;
     tokenizer = new Tokenizer(or(tokenizer.vocabSize(), 8000), or(tokenizer.maxLength(), 64));
     train = train == null ? new Train(null, null, null, null, null, null, null, null, null, null,
-        null, null, null) : train;
+        null, null, null, null) : train;
     int steps = or(train.steps(), 100);
     train = new Train(steps, or(train.globalBatchSize(), 32), or(train.chunkSize(), 32),
         or(train.learningRate(), 1e-3), or(train.warmupSteps(), Math.max(1, steps / 10)),
@@ -166,7 +166,8 @@ public record TrainJobConfig(String stage, String model, String runDir, List<Dat
         or(train.maxGradNorm(), 1.0), or(train.temperature(), 0.05),
         train.matryoshkaWeights() == null ? List.of() : train.matryoshkaWeights(),
         train.dropout() == null || train.dropout(), or(train.checkpointEvery(), 50),
-        train.seed() == null ? 42L : train.seed());
+        train.seed() == null ? 42L : train.seed(),
+        train.duplicateMask() == null || train.duplicateMask());
     distributed = distributed == null ? new Distributed(null, null, null) : distributed;
     distributed = new Distributed(Checks.lower(distributed.mode(), "global-batch"),
         or(distributed.shards(), 0), or(distributed.averagingSteps(), 4));
@@ -202,6 +203,7 @@ public record TrainJobConfig(String stage, String model, String runDir, List<Dat
   private static TrainerConfig trainerConfig(Train t) {
     return new TrainerConfig(t.steps(), t.globalBatchSize(), t.chunkSize(), t.learningRate(),
         t.warmupSteps(), t.finalLearningRateFraction(), t.weightDecay(), t.maxGradNorm(),
-        t.temperature(), t.matryoshkaWeights(), t.dropout(), t.checkpointEvery(), t.seed());
+        t.temperature(), t.matryoshkaWeights(), t.dropout(), t.checkpointEvery(), t.seed(),
+        t.duplicateMask());
   }
 }

@@ -62,6 +62,32 @@ class RecipeConfigTest {
   }
 
   @Test
+  void eachAblationsArmsDifferOnlyInWhatTheyMeasure() {
+    Path dir = CONF.resolve("ablation");
+    TrainJobConfig mined = YamlConfig.load(dir.resolve("retrieval-mined.yaml"), List.of(),
+        TrainJobConfig.class);
+    TrainJobConfig pairs = YamlConfig.load(dir.resolve("retrieval-pairs.yaml"), List.of(),
+        TrainJobConfig.class);
+    assertEquals(mined.trainerConfig(), pairs.trainerConfig());
+    assertEquals(mined.model(), pairs.model());
+    assertEquals("negatives", mined.datasets().get(0).fields().negatives());
+    assertEquals(Map.of("split", "train"), pairs.datasets().get(0).where());
+
+    TrainJobConfig masked = YamlConfig.load(dir.resolve("sections.yaml"), List.of(),
+        TrainJobConfig.class);
+    TrainJobConfig unmasked = YamlConfig.load(dir.resolve("sections.yaml"),
+        List.of("train.duplicate_mask=false"), TrainJobConfig.class);
+    assertTrue(masked.trainerConfig().duplicateMask());
+    assertEquals(masked.trainerConfig().toString().replace("duplicateMask=true",
+        "duplicateMask=false"), unmasked.trainerConfig().toString(), "only the mask differs");
+
+    EvalConfig sections = YamlConfig.load(dir.resolve("eval-dev-sections.yaml"), List.of(),
+        EvalConfig.class);
+    assertTrue(sections.tasks().get(0).test().endsWith("classification/dev.jsonl"),
+        "scored on the dev split: " + sections.tasks().get(0).test());
+  }
+
+  @Test
   void everyBadValueIsNamedAtOnce() {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
         "start: {layers: -1, max_length: 2, matryoshka_dims: [192, 96]}\nmined: {weight: 0}\n"

@@ -33,6 +33,10 @@ class TrainJobConfigTest {
     assertEquals("parquet", c.datasets().get(0).format());
     assertEquals("runs/prefinetune", c.runDir());
     assertEquals(10, c.train().warmupSteps(), "a tenth of the default 100 steps");
+    assertTrue(c.trainerConfig().duplicateMask(), "the recipe's mask is on by default");
+    assertTrue(!YamlConfig.parse("model: tiny\ndatasets: [{path: rows.parquet}]\n", "t",
+        List.of("train.duplicate_mask=false"), TrainJobConfig.class).trainerConfig()
+        .duplicateMask(), "switched off for an ablation");
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
         "model: tiny\ndatasets: [{path: a.csv, format: csv, weight: -1}, {format: jsonl}]\n",
         "t.yaml", List.of("stage=pretrain"), TrainJobConfig.class));
