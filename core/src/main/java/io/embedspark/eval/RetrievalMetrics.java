@@ -27,6 +27,9 @@ import java.util.Map;
  * Each metric is averaged over queries that have at least one relevant document.
  */
 public final class RetrievalMetrics {
+  private static final List<String> METRICS = List.of("ndcg", "map", "recall", "precision",
+      "mrr");
+
   private RetrievalMetrics() {}
 
   /**
@@ -37,28 +40,47 @@ public final class RetrievalMetrics {
    */
   public static Map<String, Double> evaluate(Map<String, List<Hit>> runs,
       Map<String, Map<String, Integer>> qrels, List<Integer> ks) {
+    Map<String, Map<String, Double>> perQuery = perQuery(runs, qrels, ks);
     Map<String, Double> sums = new LinkedHashMap<>();
-    for (String metric : List.of("ndcg", "map", "recall", "precision", "mrr")) {
+    for (String metric : METRICS) {
       for (int k : ks) {
-        if (k <= 0) {
-          throw new InvalidInputException("metric cutoff k = " + k + " must be positive");
-        }
         sums.put(metric + "@" + k, 0.0);
       }
     }
-    int queries = 0;
+    perQuery.values().forEach(q -> q.forEach((m, v) -> sums.merge(m, v, Double::sum)));
+    Map<String, Double> means = new LinkedHashMap<>();
+    for (Map.Entry<String, Double> e : sums.entrySet()) {
+      means.put(e.getKey(), perQuery.isEmpty() ? 0.0 : e.getValue() / perQuery.size());
+    }
+    return means;
+  }
+
+  /**
+   * The metrics of every judged query (at least one relevant document), whose means {@link
+   * #evaluate} reports.
+   *
+   * @return query id to {@code <metric>@<k>} to value, queries in qrels order
+   */
+  public static Map<String, Map<String, Double>> perQuery(Map<String, List<Hit>> runs,
+      Map<String, Map<String, Integer>> qrels, List<Integer> ks) {
+    for (int k : ks) {
+      if (k <= 0) {
+        throw new InvalidInputException("metric cutoff k = " + k + " must be positive");
+      }
+    }
+    Map<String, Map<String, Double>> out = new LinkedHashMap<>();
     for (Map.Entry<String, Map<String, Integer>> q : qrels.entrySet()) {
       Map<String, Integer> judged = q.getValue();
       long relevant = judged.values().stream().filter(r -> r >= 1).count();
       if (relevant == 0) {
         continue;
       }
-      queries++;
       List<Hit> ranked = new ArrayList<>(runs.getOrDefault(q.getKey(), List.of()));
       ranked.sort(Comparator.comparingDouble(Hit::score).reversed()
           .thenComparing(Hit::id, Comparator.reverseOrder()));
       List<Integer> ideal = judged.values().stream().filter(r -> r > 0)
           .sorted(Comparator.reverseOrder()).toList();
+      Map<String, Double> values = new LinkedHashMap<>();
       for (int k : ks) {
         double dcg = 0;
         double idcg = 0;
@@ -81,22 +103,15 @@ public final class RetrievalMetrics {
         for (int r = 1; r <= Math.min(k, ideal.size()); r++) {
           idcg += ideal.get(r - 1) / log2(r + 1);
         }
-        add(sums, "ndcg@" + k, idcg == 0 ? 0 : dcg / idcg);
-        add(sums, "map@" + k, ap / relevant);
-        add(sums, "recall@" + k, (double) hits / relevant);
-        add(sums, "precision@" + k, (double) hits / k);
-        add(sums, "mrr@" + k, rr);
+        values.put("ndcg@" + k, idcg == 0 ? 0 : dcg / idcg);
+        values.put("map@" + k, ap / relevant);
+        values.put("recall@" + k, (double) hits / relevant);
+        values.put("precision@" + k, (double) hits / k);
+        values.put("mrr@" + k, rr);
       }
+      out.put(q.getKey(), values);
     }
-    Map<String, Double> means = new LinkedHashMap<>();
-    for (Map.Entry<String, Double> e : sums.entrySet()) {
-      means.put(e.getKey(), queries == 0 ? 0.0 : e.getValue() / queries);
-    }
-    return means;
-  }
-
-  private static void add(Map<String, Double> sums, String key, double value) {
-    sums.merge(key, value, Double::sum);
+    return out;
   }
 
   private static double log2(double x) {

@@ -45,6 +45,12 @@ class RetrievalMetricsTest {
     g.get("expected").fields().forEachRemaining(e ->
         assertEquals(e.getValue().asDouble(), got.get(e.getKey()), 1e-12, e.getKey()));
     assertEquals(g.get("expected").size(), got.size());
+
+    Map<String, Map<String, Double>> perQuery = RetrievalMetrics.perQuery(runs, qrels, ks);
+    assertEquals(qrels.size() - 1, perQuery.size(), "the query without relevant documents");
+    g.get("expected").fields().forEachRemaining(e -> assertEquals(e.getValue().asDouble(),
+        perQuery.values().stream().mapToDouble(q -> q.get(e.getKey())).average().orElseThrow(),
+        1e-12, "mean of the per-query " + e.getKey()));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.embedspark.eval.report;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.embedspark.error.InvalidInputException;
+import io.embedspark.eval.PairedDifference;
 import io.embedspark.io.JsonFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,10 +23,21 @@ import java.util.TreeMap;
  *     io.embedspark.eval.tasks.ReportKeys}) to value
  * @param baselines baseline name ({@code bm25}) to {@code {task}/{metric}} to value
  * @param details run facts: counts, timings, sources of the embeddings
+ * @param perQuery a main-metric key ({@code {task}/{metric}/d{dim}}) to query id to the value
+ *     of that query, for the tasks scored per query (retrieval); what {@link PairedDifference}
+ *     compares two models on. Empty in reports written before it was recorded
  */
 public record EvalReport(String model, List<Integer> dims, Map<String, String> tasks,
     Map<String, String> mainMetrics, Map<String, Double> metrics,
-    Map<String, Map<String, Double>> baselines, Map<String, Object> details) {
+    Map<String, Map<String, Double>> baselines, Map<String, Object> details,
+    Map<String, Map<String, Double>> perQuery) {
+
+  /** A report without per-query values. */
+  public EvalReport(String model, List<Integer> dims, Map<String, String> tasks,
+      Map<String, String> mainMetrics, Map<String, Double> metrics,
+      Map<String, Map<String, Double>> baselines, Map<String, Object> details) {
+    this(model, dims, tasks, mainMetrics, metrics, baselines, details, Map.of());
+  }
 
   public EvalReport {
     dims = List.copyOf(dims);
@@ -36,6 +48,11 @@ public record EvalReport(String model, List<Integer> dims, Map<String, String> t
     baselines.forEach((k, v) -> b.put(k, new TreeMap<>(v)));
     baselines = b;
     details = details == null ? new TreeMap<>() : new TreeMap<>(details);
+    Map<String, Map<String, Double>> q = new TreeMap<>();
+    if (perQuery != null) {
+      perQuery.forEach((k, v) -> q.put(k, new TreeMap<>(v)));
+    }
+    perQuery = q;
   }
 
   /** The largest dimension, the one a model is usually compared at. */
@@ -48,6 +65,20 @@ public record EvalReport(String model, List<Integer> dims, Map<String, String> t
     Double v = metrics.get(io.embedspark.eval.tasks.ReportKeys.of(task, mainMetrics.get(task),
         dim));
     return v == null ? Double.NaN : v;
+  }
+
+  /**
+   * This report's main metric of {@code task} against {@code other}'s, query by query, each at
+   * its full dimension (as the reports compare models); empty when either has no per-query
+   * values for it.
+   */
+  public java.util.Optional<PairedDifference> pairedDifference(EvalReport other, String task) {
+    Map<String, Double> mine = perQuery.get(io.embedspark.eval.tasks.ReportKeys.of(task,
+        mainMetrics.get(task), fullDim()));
+    Map<String, Double> theirs = other.perQuery().get(io.embedspark.eval.tasks.ReportKeys.of(
+        task, other.mainMetrics().get(task), other.fullDim()));
+    return mine == null || theirs == null ? java.util.Optional.empty()
+        : PairedDifference.of(mine, theirs);
   }
 
   /** Writes the report as indented JSON with sorted keys. */

@@ -40,6 +40,7 @@ public final class ReportMarkdown {
         .append(report.fullDim()).append(".\n\n");
     byDimension(md, report, scores.tasks());
     againstOthers(md, report, scores);
+    pairedDifferences(md, report, compared, scores.tasks());
     retrieval(md, report, scores.tasks());
     borda(md, scores);
     md.append("All metrics are in report.json.\n");
@@ -75,6 +76,36 @@ public final class ReportMarkdown {
     }
     md.append('\n');
     image(md, "Main metric by task against baselines and other models", ReportPlots.TASKS_PNG);
+  }
+
+  /**
+   * The model against each compared model, query by query, on the tasks both scored per query:
+   * whether a gap is more than another draw of queries would move ({@link
+   * io.embedspark.eval.PairedDifference}).
+   */
+  private static void pairedDifferences(StringBuilder md, EvalReport report,
+      Map<String, EvalReport> compared, List<String> tasks) {
+    List<List<String>> rows = new ArrayList<>();
+    for (Map.Entry<String, EvalReport> other : compared.entrySet()) {
+      for (String task : tasks) {
+        report.pairedDifference(other.getValue(), task).ifPresent(p -> rows.add(List.of(
+            task, other.getKey(), String.valueOf(p.queries()),
+            String.format(Locale.ROOT, "%+.4f", p.mean()),
+            String.format(Locale.ROOT, "[%+.4f, %+.4f]", p.low(), p.high()),
+            String.format(Locale.ROOT, "%.2g", p.pValue()))));
+      }
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    md.append("## Paired differences\n\n");
+    md.append("The main metric minus the compared model's, each at its full dimension, query by"
+        + " query over the queries both were scored on: mean, 95% confidence interval and the"
+        + " paired t-test's p-value. It measures what another draw of queries would change, not"
+        + " what another training seed would.\n\n");
+    table(md, List.of("task", "compared with", "queries", "difference", "95% CI", "p"), 3);
+    rows.forEach(r -> row(md, r));
+    md.append('\n');
   }
 
   private static void retrieval(StringBuilder md, EvalReport report, List<String> tasks) {

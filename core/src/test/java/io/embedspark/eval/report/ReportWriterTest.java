@@ -66,6 +66,38 @@ class ReportWriterTest {
   }
 
   @Test
+  void perQueryValuesRoundTripAndGivePairedDifferencesAgainstComparedModels(@TempDir Path dir)
+      throws Exception {
+    EvalReport m = model();
+    EvalReport withQueries = new EvalReport(m.model(), m.dims(), m.tasks(), m.mainMetrics(),
+        m.metrics(), m.baselines(), m.details(), Map.of("retrieval-task/ndcg@10/d16",
+            Map.of("q1", 1.0, "q2", 0.5, "q3", 0.0)));
+    EvalReport o = other();
+    EvalReport otherWithQueries = new EvalReport(o.model(), o.dims(), o.tasks(),
+        o.mainMetrics(), o.metrics(), o.baselines(), o.details(), Map.of(
+            "retrieval-task/ndcg@10/d32", Map.of("q1", 0.5, "q2", 0.5, "q3", 0.0, "q4", 1.0)));
+    Map<String, EvalReport> compared = new LinkedHashMap<>(compared());
+    compared.put("other", otherWithQueries);
+    ReportWriter.write(withQueries, compared, dir);
+    assertEquals(withQueries, EvalReport.read(dir.resolve("report.json")));
+    // Differences 0.5, 0, 0 on the three shared queries: scipy.stats.ttest_rel gives
+    // p = 0.42265 and the 95% interval [-0.55044, 0.88378]. tiny has no per-query values.
+    assertContainsLines(Files.readString(dir.resolve("report.md")),
+        "| task | compared with | queries | difference | 95% CI | p |",
+        "| --- | --- | --- | ---: | ---: | ---: |",
+        "| retrieval-task | other | 3 | +0.1667 | [-0.5504, +0.8838] | 0.42 |");
+
+    ReportWriter.write(model(), compared, dir.resolve("without"));
+    assertFalse(Files.readString(dir.resolve("without/report.md")).contains("Paired"),
+        "negative control: no per-query values of its own, no paired differences");
+    JsonNode old = JsonFiles.MAPPER.readTree(dir.resolve("report.json").toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) old).remove("perQuery");
+    Files.writeString(dir.resolve("old.json"), old.toString());
+    assertTrue(EvalReport.read(dir.resolve("old.json")).perQuery().isEmpty(),
+        "a report written before per-query values reads");
+  }
+
+  @Test
   void writesJsonMarkdownAndPlots(@TempDir Path dir) throws Exception {
     EvalReport report = model();
     Path md = ReportWriter.write(report, compared(), dir);

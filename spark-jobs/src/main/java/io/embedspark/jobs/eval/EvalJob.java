@@ -74,6 +74,7 @@ public final class EvalJob {
     Map<String, String> types = new LinkedHashMap<>();
     Map<String, String> main = new LinkedHashMap<>();
     Map<String, Object> details = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> perQuery = new LinkedHashMap<>();
     try {
       TaskEvaluator evaluator = bundle == null ? null : new TaskEvaluator(
           new SparkTextEmbedder(jsc, bundle, config.inferenceEngine()),
@@ -91,6 +92,7 @@ public final class EvalJob {
               .run(task, dims);
           metrics.putAll(r.model());
           bm25.putAll(r.bm25());
+          perQuery.putAll(r.perQuery());
           details.putAll(r.details());
         } else if (task.isDistributed()) {
           LargeTaskEvaluation.Result r = type == TaskType.CLASSIFICATION
@@ -127,7 +129,7 @@ public final class EvalJob {
       details.put("model_sha256", files.manifestSha256());
     }
     return new EvalReport(config.modelName(), Arrays.stream(dims).boxed().toList(), types, main,
-        metrics, bm25.isEmpty() ? Map.of() : Map.of("bm25", bm25), details);
+        metrics, bm25.isEmpty() ? Map.of() : Map.of("bm25", bm25), details, perQuery);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.embedspark.eval.BeirTask;
 import io.embedspark.eval.Bm25Retriever;
 import io.embedspark.eval.RetrievalMetrics;
 import io.embedspark.eval.tasks.ReportKeys;
+import io.embedspark.eval.tasks.TaskType;
 import io.embedspark.jobs.embed.EmbedConfig;
 import io.embedspark.jobs.embed.EmbedJob;
 import io.embedspark.spark.VectorColumns;
@@ -33,8 +34,12 @@ import org.apache.spark.sql.SparkSession;
  * DistributedTopK}), MTEB's retrieval metrics, and BM25 on the same queries.
  */
 final class RetrievalEvaluation {
-  /** Metrics of the model ({@code {task}/{metric}/d{dim}}) and of BM25 ({@code {task}/{metric}}). */
-  record Result(Map<String, Double> model, Map<String, Double> bm25, Map<String, Object> details) {}
+  /**
+   * Metrics of the model ({@code {task}/{metric}/d{dim}}) and of BM25 ({@code {task}/{metric}}),
+   * and the model's main metric per query at every dim ({@link io.embedspark.eval.report.EvalReport#perQuery()}).
+   */
+  record Result(Map<String, Double> model, Map<String, Double> bm25, Map<String, Object> details,
+      Map<String, Map<String, Double>> perQuery) {}
 
   private final SparkSession spark;
   private final EvalConfig config;
@@ -119,10 +124,22 @@ final class RetrievalEvaluation {
     jsc.setJobDescription(null);
     details.put(task.name() + "/search_seconds", (System.nanoTime() - t0) / 1e9);
     Map<String, Double> model = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> perQuery = new LinkedHashMap<>();
+    String main = TaskType.RETRIEVAL.primaryMetric();
     for (int d = 0; d < dims.length; d++) {
       int dim = dims[d];
       RetrievalMetrics.evaluate(runs.get(d), beir.qrels(), config.retrieval().ks())
           .forEach((m, v) -> model.put(ReportKeys.of(task.name(), m, dim), v));
+      Map<String, Double> values = new LinkedHashMap<>();
+      RetrievalMetrics.perQuery(runs.get(d), beir.qrels(), config.retrieval().ks())
+          .forEach((query, metrics) -> {
+            if (metrics.containsKey(main)) {
+              values.put(query, metrics.get(main));
+            }
+          });
+      if (!values.isEmpty()) {
+        perQuery.put(ReportKeys.of(task.name(), main, dim), values);
+      }
     }
     Map<String, Double> bm25 = new LinkedHashMap<>();
     if (config.retrieval().bm25()) {
@@ -131,7 +148,7 @@ final class RetrievalEvaluation {
           ReportKeys.of(task.name(), m), v));
       details.put(task.name() + "/bm25_seconds", (System.nanoTime() - b0) / 1e9);
     }
-    return new Result(model, bm25, details);
+    return new Result(model, bm25, details, perQuery);
   }
 
   private void embed(EmbedConfig.Input input, String prompt, String output, int[] dims) {

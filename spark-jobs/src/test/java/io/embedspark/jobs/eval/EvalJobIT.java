@@ -109,6 +109,16 @@ class EvalJobIT {
     assertTrue(Files.isRegularFile(Path.of(config.output(), "report.md")));
     assertEquals(report.metrics(), EvalReport.read(Path.of(config.output(), "report.json"))
         .metrics());
+    for (int d : report.dims()) {
+      Map<String, Double> perQuery = report.perQuery().get("retrieval/ndcg@10/d" + d);
+      assertEquals(((Number) report.details().get("retrieval/queries")).intValue(),
+          perQuery.size(), "every sample query is judged");
+      assertEquals(report.main("retrieval", d), perQuery.values().stream()
+          .mapToDouble(Double::doubleValue).average().orElseThrow(), 1e-12,
+          "the per-query values average to the reported metric at d" + d);
+    }
+    assertTrue(report.pairedDifference(report, "retrieval").orElseThrow().pValue() == 1.0,
+        "the model against itself");
   }
 
   @Test
