@@ -47,6 +47,22 @@ final class TaskFiles {
     return out;
   }
 
+  /** How many lines of a file are not blank, read as a stream. */
+  long countRows(String file) {
+    long n = 0;
+    try (BufferedReader r = open(file)) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        if (!line.isBlank()) {
+          n++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    return n;
+  }
+
   /** The JSON rows of a JSON-lines file, blank lines skipped. */
   List<JsonNode> rows(String file) {
     List<JsonNode> out = new ArrayList<>();

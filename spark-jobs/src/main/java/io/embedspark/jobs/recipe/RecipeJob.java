@@ -9,6 +9,7 @@ import io.embedspark.jobs.demo.ReportTable;
 import io.embedspark.jobs.eval.EvalConfig;
 import io.embedspark.jobs.eval.EvalJob;
 import io.embedspark.jobs.eval.GreedySoup;
+import io.embedspark.jobs.eval.SuiteSize;
 import io.embedspark.jobs.mine.MineConfig;
 import io.embedspark.jobs.mine.MineJob;
 import io.embedspark.jobs.train.TrainJob;
@@ -48,6 +49,7 @@ public final class RecipeJob {
   private final Consumer<String> progress;
   private final Path work;
   private final long started = System.nanoTime();
+  private final RecipeClock clock = new RecipeClock();
   private int stage;
   private int stages;
 
@@ -62,54 +64,67 @@ public final class RecipeJob {
   private record Stages(TrainJobConfig prefinetune, MineConfig mine, TrainJobConfig finetune,
       EvalConfig dev, EvalConfig test) {}
 
+  /**
+   * One stage: what it is, the file whose existence shows it finished, its work in encoder
+   * passes ({@link RecipeClock}) and the work itself.
+   */
+  private record Stage(String what, Path done, double passes, Runnable work) {}
+
   /** Runs every stage and returns the test reports by model, in the table's order. */
   public Map<String, EvalReport> run() {
     Stages s = load();
-    stages = 3 + (s.mine() == null ? 0 : 1) + (config.evaluate().contains("soup") ? 1 : 0)
-        + config.evaluate().size();
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    long devTexts = s.finetune().eval() == null ? 0 : SuiteSize.texts(
+        YamlConfig.load(Path.of(s.finetune().eval().config()), List.of(), EvalConfig.class),
+        hadoop);
+    long testTexts = SuiteSize.texts(s.test(), hadoop);
+    List<Stage> plan = new ArrayList<>();
     Path start = work.resolve("start");
-    if (begin("import " + config.start().model(), start.resolve("config.json"))) {
-      CheckpointBundle bundle = PretrainedStart.open(config.start().model(),
-          config.start().layers(), config.start().maxLength(),
-          config.start().matryoshkaDims(), s.prefinetune().train().seed());
-      bundle.write(start, false);
-      log("start: %d layers x %d, %s pooling, Matryoshka dims %s, max %d tokens, in %s",
-          bundle.config().model().numLayers(), bundle.config().model().hiddenSize(),
-          bundle.config().model().pooling().key(), bundle.config().model().matryoshkaDims(),
-          bundle.config().maxSequenceLength(), start);
-    }
+    plan.add(new Stage("import " + config.start().model(), start.resolve("config.json"), 0,
+        () -> importStart(s, start)));
     Path preModel = Path.of(s.prefinetune().runDir()).resolve("model");
-    if (begin("pre-finetune", preModel.resolve("config.json"))) {
-      new TrainJob(spark, s.prefinetune(), this::relay).run();
-    }
-    if (s.mine() != null && begin("mine hard negatives",
-        Path.of(s.mine().output()).resolve("_mine_report.json"))) {
-      new MineJob(spark, s.mine(), this::relay).run();
+    plan.add(new Stage("pre-finetune", preModel.resolve("config.json"),
+        RecipeWork.training(s.prefinetune(), 0, 0),
+        () -> new TrainJob(spark, s.prefinetune(), this::relay).run()));
+    double minedNegatives = 0;
+    if (s.mine() != null) {
+      plan.add(new Stage("mine hard negatives",
+          Path.of(s.mine().output()).resolve("_mine_report.json"),
+          2.0 * mineRows(s.mine()), () -> new MineJob(spark, s.mine(), this::relay).run()));
+      minedNegatives = RecipeWork.negativesPerExample(s.finetune(), config.mined().name(),
+          s.mine().negatives());
     }
     Path fineRun = Path.of(s.finetune().runDir());
-    if (begin("finetune", fineRun.resolve("model/config.json"))) {
-      new TrainJob(spark, s.finetune(), this::relay).run();
-    }
+    plan.add(new Stage("finetune", fineRun.resolve("model/config.json"),
+        RecipeWork.training(s.finetune(), minedNegatives, devTexts),
+        () -> new TrainJob(spark, s.finetune(), this::relay).run()));
     Map<String, Path> models = new LinkedHashMap<>();
     models.put("zero-shot", start);
     models.put("prefinetune", preModel);
     models.put("finetune", fineRun.resolve("model"));
     if (config.evaluate().contains("soup")) {
       Path soup = work.resolve("soup");
-      if (begin("greedy soup of the finetune checkpoints", soup.resolve("config.json"))) {
-        ModelSoup.Greedy greedy = GreedySoup.fromRuns(spark, List.of(fineRun), s.dev(), null,
-            work, this::relay);
-        greedy.soup().write(soup, false);
-      }
+      plan.add(new Stage("greedy soup of the finetune checkpoints", soup.resolve("config.json"),
+          Math.max(0, RecipeWork.checkpoints(s.finetune()) - 1) * (double) devTexts, () -> {
+            ModelSoup.Greedy greedy = GreedySoup.fromRuns(spark, List.of(fineRun), s.dev(), null,
+                work, this::relay);
+            greedy.soup().write(soup, false);
+          }));
       models.put("soup", soup);
+    }
+    for (String name : config.evaluate()) {
+      Path out = work.resolve("eval-" + name);
+      plan.add(new Stage("test suite: " + name, out.resolve("report.json"), testTexts,
+          () -> new EvalJob(spark, testConfig(s.test(), models.get(name), name, out),
+              this::relay).run()));
+    }
+    stages = plan.size();
+    for (int i = 0; i < plan.size(); i++) {
+      runStage(plan.get(i), plan.subList(i, plan.size()));
     }
     Map<String, EvalReport> reports = new LinkedHashMap<>();
     for (String name : config.evaluate()) {
-      Path out = work.resolve("eval-" + name);
-      if (begin("test suite: " + name, out.resolve("report.json"))) {
-        new EvalJob(spark, testConfig(s.test(), models.get(name), name, out), this::relay).run();
-      }
-      reports.put(name, EvalReport.read(out.resolve("report.json")));
+      reports.put(name, EvalReport.read(work.resolve("eval-" + name).resolve("report.json")));
     }
     String table = ReportTable.comparison(reports, reports.values().iterator().next()
         .baselines().getOrDefault("bm25", Map.of()));
@@ -118,6 +133,25 @@ public final class RecipeJob {
     log("done in %s; the table is in %s", minutes(System.nanoTime() - started),
         work.resolve("results.md"));
     return reports;
+  }
+
+  private void importStart(Stages s, Path start) {
+    CheckpointBundle bundle = PretrainedStart.open(config.start().model(),
+        config.start().layers(), config.start().maxLength(),
+        config.start().matryoshkaDims(), s.prefinetune().train().seed());
+    bundle.write(start, false);
+    log("start: %d layers x %d, %s pooling, Matryoshka dims %s, max %d tokens, in %s",
+        bundle.config().model().numLayers(), bundle.config().model().hiddenSize(),
+        bundle.config().model().pooling().key(), bundle.config().model().matryoshkaDims(),
+        bundle.config().maxSequenceLength(), start);
+  }
+
+  /** The rows the mine job reads: its queries, and at most as many distinct passages. */
+  private long mineRows(MineConfig mine) {
+    String path = mine.input().path();
+    return "parquet".equalsIgnoreCase(mine.input().format()) || !path.contains(".json")
+        ? spark.read().parquet(path).count()
+        : SuiteSize.rows(path, spark.sparkContext().hadoopConfiguration());
   }
 
   private Stages load() {
@@ -172,23 +206,30 @@ public final class RecipeJob {
   }
 
   /**
-   * Announces the next stage; false (and says so) when {@code done} shows it finished in an
-   * earlier run of the same work directory.
+   * Runs {@code st} unless its {@code done} file shows it finished in an earlier run of the same
+   * work directory (and says so), announcing it with the estimated time left for it and the
+   * unfinished stages after it ({@code rest}), then times it for the next estimates.
    */
-  private boolean begin(String what, Path done) {
+  private void runStage(Stage st, List<Stage> rest) {
     stage++;
     String elapsed = minutes(System.nanoTime() - started);
-    if (Files.exists(done)) {
-      log("stage %d/%d %s: done before (%s), skipped", stage, stages, what, done);
-      return false;
+    if (Files.exists(st.done())) {
+      log("stage %d/%d %s: done before (%s), skipped", stage, stages, st.what(), st.done());
+      return;
     }
     // The last stage's models, optimiser state and executor replicas are garbage now, but ND4J
     // frees their native memory (gigabytes for a multilingual model) only once the collector
     // reaches them, and with small Java objects in a large heap that can be never.
     System.gc();
-    log("stage %d/%d %s (%s elapsed, %.1f GB resident)", stage, stages, what, elapsed,
-        ProcessMemory.residentMegabytes() / 1024.0);
-    return true;
+    double left = rest.stream().filter(r -> !Files.exists(r.done()))
+        .mapToDouble(Stage::passes).sum();
+    java.util.OptionalDouble eta = clock.secondsFor(left);
+    log("stage %d/%d %s (%s elapsed, %.1f GB resident%s)", stage, stages, st.what(), elapsed,
+        ProcessMemory.residentMegabytes() / 1024.0, eta.isPresent()
+            ? "; about " + minutes((long) (eta.getAsDouble() * 1e9)) + " left" : "");
+    long t0 = System.nanoTime();
+    st.work().run();
+    clock.timed(st.passes(), (System.nanoTime() - t0) / 1e9);
   }
 
   private void writeResults(String table) {

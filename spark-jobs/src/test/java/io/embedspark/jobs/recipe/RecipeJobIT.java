@@ -53,6 +53,12 @@ class RecipeJobIT {
         "the where filter keeps the python rows only: " + lines);
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("  dataset retrieval-mined: 2454 rows "
         + "from " + dir.resolve("work/mine/triples"))), "the mined triples join the finetune");
+    assertTrue(lines.stream().noneMatch(l -> l.startsWith("stage 2/9 pre-finetune (")
+        && l.contains(" left)")), "no estimate before a stage was timed: " + lines);
+    for (String later : List.of("stage 3/9 mine hard negatives (", "stage 9/9 test suite: soup (")) {
+      assertTrue(lines.stream().anyMatch(l -> l.startsWith(later) && l.matches(
+          ".*; about \\d+m\\d\\ds left\\)")), "an estimate of the time left: " + lines);
+    }
     Path work = dir.resolve("work");
     CheckpointBundle start = CheckpointBundle.read(work.resolve("start"));
     assertEquals(List.of(8, 16), start.config().model().matryoshkaDims(),
