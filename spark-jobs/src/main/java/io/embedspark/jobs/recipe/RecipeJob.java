@@ -65,10 +65,10 @@ public final class RecipeJob {
       EvalConfig dev, EvalConfig test) {}
 
   /**
-   * One stage: what it is, the file whose existence shows it finished, its work in encoder
-   * passes ({@link RecipeClock}) and the work itself.
+   * One stage: what it is, the file whose existence shows it finished, its work for the
+   * estimate of the time left ({@link RecipeClock}) and the work itself.
    */
-  private record Stage(String what, Path done, double passes, Runnable work) {}
+  private record Stage(String what, Path done, RecipeClock.Work size, Runnable work) {}
 
   /** Runs every stage and returns the test reports by model, in the table's order. */
   public Map<String, EvalReport> run() {
@@ -80,7 +80,8 @@ public final class RecipeJob {
     long testTexts = SuiteSize.texts(s.test(), hadoop);
     List<Stage> plan = new ArrayList<>();
     Path start = work.resolve("start");
-    plan.add(new Stage("import " + config.start().model(), start.resolve("config.json"), 0,
+    plan.add(new Stage("import " + config.start().model(), start.resolve("config.json"),
+        RecipeClock.Work.NONE,
         () -> importStart(s, start)));
     Path preModel = Path.of(s.prefinetune().runDir()).resolve("model");
     plan.add(new Stage("pre-finetune", preModel.resolve("config.json"),
@@ -90,7 +91,7 @@ public final class RecipeJob {
     if (s.mine() != null) {
       plan.add(new Stage("mine hard negatives",
           Path.of(s.mine().output()).resolve("_mine_report.json"),
-          2.0 * mineRows(s.mine()), () -> new MineJob(spark, s.mine(), this::relay).run()));
+          new RecipeClock.Work(0, 2.0 * mineRows(s.mine())), () -> new MineJob(spark, s.mine(), this::relay).run()));
       minedNegatives = RecipeWork.negativesPerExample(s.finetune(), config.mined().name(),
           s.mine().negatives());
     }
@@ -105,7 +106,8 @@ public final class RecipeJob {
     if (config.evaluate().contains("soup")) {
       Path soup = work.resolve("soup");
       plan.add(new Stage("greedy soup of the finetune checkpoints", soup.resolve("config.json"),
-          Math.max(0, RecipeWork.checkpoints(s.finetune()) - 1) * (double) devTexts, () -> {
+          new RecipeClock.Work(0, Math.max(0, RecipeWork.checkpoints(s.finetune()) - 1)
+              * (double) devTexts), () -> {
             ModelSoup.Greedy greedy = GreedySoup.fromRuns(spark, List.of(fineRun), s.dev(), null,
                 work, this::relay);
             greedy.soup().write(soup, false);
@@ -114,7 +116,8 @@ public final class RecipeJob {
     }
     for (String name : config.evaluate()) {
       Path out = work.resolve("eval-" + name);
-      plan.add(new Stage("test suite: " + name, out.resolve("report.json"), testTexts,
+      plan.add(new Stage("test suite: " + name, out.resolve("report.json"),
+          new RecipeClock.Work(0, testTexts),
           () -> new EvalJob(spark, testConfig(s.test(), models.get(name), name, out),
               this::relay).run()));
     }
@@ -221,15 +224,15 @@ public final class RecipeJob {
     // frees their native memory (gigabytes for a multilingual model) only once the collector
     // reaches them, and with small Java objects in a large heap that can be never.
     System.gc();
-    double left = rest.stream().filter(r -> !Files.exists(r.done()))
-        .mapToDouble(Stage::passes).sum();
+    RecipeClock.Work left = rest.stream().filter(r -> !Files.exists(r.done()))
+        .map(Stage::size).reduce(RecipeClock.Work.NONE, RecipeClock.Work::plus);
     java.util.OptionalDouble eta = clock.secondsFor(left);
     log("stage %d/%d %s (%s elapsed, %.1f GB resident%s)", stage, stages, st.what(), elapsed,
         ProcessMemory.residentMegabytes() / 1024.0, eta.isPresent()
             ? "; about " + minutes((long) (eta.getAsDouble() * 1e9)) + " left" : "");
     long t0 = System.nanoTime();
     st.work().run();
-    clock.timed(st.passes(), (System.nanoTime() - t0) / 1e9);
+    clock.timed(st.size(), (System.nanoTime() - t0) / 1e9);
   }
 
   private void writeResults(String table) {

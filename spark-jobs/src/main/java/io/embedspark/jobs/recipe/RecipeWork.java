@@ -2,22 +2,23 @@ package io.embedspark.jobs.recipe;
 
 import io.embedspark.jobs.train.TrainJobConfig;
 
-/** The work of the recipe's training stages in encoder passes, for {@link RecipeClock}. */
+/** The work of the recipe's training stages, for {@link RecipeClock}. */
 final class RecipeWork {
   private RecipeWork() {}
 
   /**
-   * Passes of a training stage: every step's queries, positives and negatives trained, and its
-   * dev evaluations (the start and every checkpoint) when it has a dev suite.
+   * A training stage: every step's queries, positives and negatives trained, and its dev
+   * evaluations (the start and every checkpoint) when it has a dev suite.
    *
    * @param negativesPerExample hard negatives an example carries on average
    * @param devTexts texts one evaluation of the dev suite embeds
    */
-  static double training(TrainJobConfig c, double negativesPerExample, long devTexts) {
+  static RecipeClock.Work training(TrainJobConfig c, double negativesPerExample,
+      long devTexts) {
     double sequences = (double) c.train().steps() * c.train().globalBatchSize()
         * (2 + negativesPerExample);
     int evaluations = c.eval() == null ? 0 : checkpoints(c) + 1;
-    return RecipeClock.PASSES_PER_TRAINED_SEQUENCE * sequences + evaluations * (double) devTexts;
+    return new RecipeClock.Work(sequences, evaluations * (double) devTexts);
   }
 
   /** Checkpoints a training stage writes: every {@code checkpoint_every} steps and the last. */

@@ -17,8 +17,8 @@ class RecipeWorkTest {
   void trainingStagesCountTheirSequencesAndDevEvaluations() {
     TrainJobConfig pre = YamlConfig.load(CONF.resolve("prefinetune.yaml"), List.of(),
         TrainJobConfig.class);
-    // 100 steps of 256 (query, passage) pairs, four passes a sequence, no dev suite.
-    assertEquals(4.0 * 100 * 256 * 2, RecipeWork.training(pre, 0, 1000));
+    // 100 steps of 256 (query, passage) pairs, no dev suite.
+    assertEquals(new RecipeClock.Work(100 * 256 * 2, 0), RecipeWork.training(pre, 0, 1000));
 
     TrainJobConfig fine = YamlConfig.load(CONF.resolve("finetune.yaml"), List.of(),
         TrainJobConfig.class);
@@ -32,18 +32,27 @@ class RecipeWorkTest {
     double negatives = RecipeWork.negativesPerExample(withMined, "retrieval-mined", 3);
     assertEquals(3 * 2.0 / 4.4, negatives, 1e-12);
     // 120 x 64 examples of 2 + negatives sequences, and the start and 3 checkpoints on dev.
-    assertEquals(4 * 120 * 64 * (2 + negatives) + 4 * 17357.0,
-        RecipeWork.training(withMined, negatives, 17357), 1e-6);
+    RecipeClock.Work w = RecipeWork.training(withMined, negatives, 17357);
+    assertEquals(120 * 64 * (2 + negatives), w.trainedSequences(), 1e-9);
+    assertEquals(4 * 17357.0, w.embeddedTexts());
   }
 
   @Test
-  void theClockPricesPassesAtTheRateTimedSoFar() {
+  void theClockPricesEachKindOfWorkAtItsOwnTimedRate() {
     RecipeClock clock = new RecipeClock();
-    assertTrue(clock.secondsFor(100).isEmpty(), "nothing timed yet");
-    clock.timed(0, 3.0);
-    assertTrue(clock.secondsFor(100).isEmpty(), "a stage without work prices nothing");
-    clock.timed(1000, 10.0);
-    clock.timed(3000, 50.0);
-    assertEquals(150.0, clock.secondsFor(10000).getAsDouble(), 1e-12, "60 s per 4,000 passes");
+    RecipeClock.Work train = new RecipeClock.Work(1000, 0);
+    RecipeClock.Work embed = new RecipeClock.Work(0, 4000);
+    assertTrue(clock.secondsFor(train).isEmpty(), "nothing timed yet");
+    clock.timed(RecipeClock.Work.NONE, 3.0);
+    assertTrue(clock.secondsFor(train).isEmpty(), "a stage without work prices nothing");
+    clock.timed(new RecipeClock.Work(2000, 0), 80.0);
+    assertEquals(40.0, clock.secondsFor(train).getAsDouble(), 1e-12, "0.04 s a sequence");
+    assertEquals(4000 * 0.04 / 8, clock.secondsFor(embed).getAsDouble(), 1e-12,
+        "a text at an eighth of a sequence until embedding was timed");
+    clock.timed(new RecipeClock.Work(500, 500), 1000.0);
+    assertEquals(40.0, clock.secondsFor(train).getAsDouble(), 1e-12, "a mixed stage is not used");
+    clock.timed(new RecipeClock.Work(0, 10000), 30.0);
+    assertEquals(40.0 + 12.0, clock.secondsFor(train.plus(embed)).getAsDouble(), 1e-12,
+        "0.003 s a text once timed");
   }
 }
