@@ -123,7 +123,8 @@ public final class ContrastiveTrainer {
     double totalSeconds = 0;
     try (TextTokenizer tokenizer = model.tokenizer()) {
       strategy.start(new TrainingStrategy.Context(config, encoder, adam,
-          new ContrastiveBatcher(tokenizer, prompts, config.duplicateMask()), batches, new LearningRateSchedule(
+          new ContrastiveBatcher(tokenizer, prompts, config.duplicateMask()), batches,
+          new LearningRateSchedule(
               config.learningRate(), config.warmupSteps(), config.steps(),
               config.finalLearningRateFraction()), progress));
       while (done < end) {

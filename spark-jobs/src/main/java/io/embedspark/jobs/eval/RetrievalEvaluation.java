@@ -36,7 +36,8 @@ import org.apache.spark.sql.SparkSession;
 final class RetrievalEvaluation {
   /**
    * Metrics of the model ({@code {task}/{metric}/d{dim}}) and of BM25 ({@code {task}/{metric}}),
-   * and the model's main metric per query at every dim ({@link io.embedspark.eval.report.EvalReport#perQuery()}).
+   * and the model's main metric per query at every dim ({@link
+   * io.embedspark.eval.report.EvalReport#perQuery()}).
    */
   record Result(Map<String, Double> model, Map<String, Double> bm25, Map<String, Object> details,
       Map<String, Map<String, Double>> perQuery) {}

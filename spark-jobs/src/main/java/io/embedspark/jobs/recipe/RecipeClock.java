@@ -49,7 +49,7 @@ final class RecipeClock {
     }
   }
 
-  /** Seconds for {@code w}; empty until a stage of the work's kinds (or a training one) was timed. */
+  /** Seconds for {@code w}; empty until the stages timed so far can price each of its kinds. */
   OptionalDouble secondsFor(Work w) {
     OptionalDouble perSequence = trained == 0 ? OptionalDouble.empty()
         : OptionalDouble.of(trainSeconds / trained);

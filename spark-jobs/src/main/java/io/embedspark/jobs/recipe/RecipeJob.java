@@ -81,17 +81,17 @@ public final class RecipeJob {
     List<Stage> plan = new ArrayList<>();
     Path start = work.resolve("start");
     plan.add(new Stage("import " + config.start().model(), start.resolve("config.json"),
-        RecipeClock.Work.NONE,
-        () -> importStart(s, start)));
+        RecipeClock.Work.NONE, () -> importStart(s, start)));
     Path preModel = Path.of(s.prefinetune().runDir()).resolve("model");
     plan.add(new Stage("pre-finetune", preModel.resolve("config.json"),
         RecipeWork.training(s.prefinetune(), 0, 0),
         () -> new TrainJob(spark, s.prefinetune(), this::relay).run()));
     double minedNegatives = 0;
     if (s.mine() != null) {
-      plan.add(new Stage("mine hard negatives",
-          Path.of(s.mine().output()).resolve("_mine_report.json"),
-          new RecipeClock.Work(0, 2.0 * mineRows(s.mine())), () -> new MineJob(spark, s.mine(), this::relay).run()));
+      Path mined = Path.of(s.mine().output()).resolve("_mine_report.json");
+      plan.add(new Stage("mine hard negatives", mined,
+          new RecipeClock.Work(0, Files.exists(mined) ? 0 : 2.0 * mineRows(s.mine())),
+          () -> new MineJob(spark, s.mine(), this::relay).run()));
       minedNegatives = RecipeWork.negativesPerExample(s.finetune(), config.mined().name(),
           s.mine().negatives());
     }
@@ -149,12 +149,19 @@ public final class RecipeJob {
         bundle.config().maxSequenceLength(), start);
   }
 
-  /** The rows the mine job reads: its queries, and at most as many distinct passages. */
+  /**
+   * The rows the mine job reads (its queries, and at most as many distinct passages); 0 when
+   * they cannot be counted, so the mine job itself reports what is wrong with its input.
+   */
   private long mineRows(MineConfig mine) {
     String path = mine.input().path();
-    return "parquet".equalsIgnoreCase(mine.input().format()) || !path.contains(".json")
-        ? spark.read().parquet(path).count()
-        : SuiteSize.rows(path, spark.sparkContext().hadoopConfiguration());
+    try {
+      return "parquet".equalsIgnoreCase(mine.input().format()) || !path.contains(".json")
+          ? spark.read().parquet(path).count()
+          : SuiteSize.rows(path, spark.sparkContext().hadoopConfiguration());
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   private Stages load() {

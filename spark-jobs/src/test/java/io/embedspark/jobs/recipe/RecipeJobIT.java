@@ -55,7 +55,8 @@ class RecipeJobIT {
         + "from " + dir.resolve("work/mine/triples"))), "the mined triples join the finetune");
     assertTrue(lines.stream().noneMatch(l -> l.startsWith("stage 2/9 pre-finetune (")
         && l.contains(" left)")), "no estimate before a stage was timed: " + lines);
-    for (String later : List.of("stage 3/9 mine hard negatives (", "stage 9/9 test suite: soup (")) {
+    for (String later : List.of("stage 3/9 mine hard negatives (",
+        "stage 9/9 test suite: soup (")) {
       assertTrue(lines.stream().anyMatch(l -> l.startsWith(later) && l.matches(
           ".*; about \\d+m\\d\\ds left\\)")), "an estimate of the time left: " + lines);
     }
