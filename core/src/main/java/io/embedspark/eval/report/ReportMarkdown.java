@@ -103,7 +103,7 @@ public final class ReportMarkdown {
         + " query over the queries both were scored on: mean, 95% confidence interval and the"
         + " paired t-test's p-value. It measures what another draw of queries would change, not"
         + " what another training seed would.\n\n");
-    table(md, List.of("task", "compared with", "queries", "difference", "95% CI", "p"), 3);
+    table(md, List.of("task", "compared with", "queries", "difference", "95% CI", "p"), 2);
     rows.forEach(r -> row(md, r));
     md.append('\n');
   }
