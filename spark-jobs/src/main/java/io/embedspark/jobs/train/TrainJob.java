@@ -80,10 +80,10 @@ public final class TrainJob {
             JavaSparkContext.fromSparkContext(spark.sparkContext()), encoder, loss, chunk,
             shards, trainer.dropout());
     java.util.function.Consumer<Path> onCheckpoint = checkpointListener(run, runDir, start);
-    progress.accept(String.format("%s: %d steps of %d examples, %s mode%s, run directory %s",
+    progress.accept(String.format("%s: %d steps of %d examples, %s mode%s%s, run directory %s",
         config.stage(), trainer.steps(), trainer.globalBatchSize(), config.distributed().mode(),
         mode == TrainJobConfig.Mode.LOCAL ? "" : " over " + shards + " shards",
-        run));
+        trainer.duplicateMask() ? "" : ", duplicate mask off (duplicates are negatives)", run));
     TrainingStrategy strategy = mode == TrainJobConfig.Mode.PARAMETER_AVERAGING
         ? new ParameterAveraging(JavaSparkContext.fromSparkContext(spark.sparkContext()), shards,
             config.distributed().averagingSteps())
