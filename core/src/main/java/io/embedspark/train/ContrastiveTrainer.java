@@ -124,8 +124,7 @@ public final class ContrastiveTrainer {
     try (TextTokenizer tokenizer = model.tokenizer()) {
       strategy.start(new TrainingStrategy.Context(config, encoder, adam,
           new ContrastiveBatcher(tokenizer, prompts, config.duplicateMask()), batches,
-          new LearningRateSchedule(
-              config.learningRate(), config.warmupSteps(), config.steps(),
+          new LearningRateSchedule(config.learningRate(), config.warmupSteps(), config.steps(),
               config.finalLearningRateFraction()), progress));
       while (done < end) {
         long t0 = System.nanoTime();
