@@ -40,7 +40,16 @@ public final class RetrievalMetrics {
    */
   public static Map<String, Double> evaluate(Map<String, List<Hit>> runs,
       Map<String, Map<String, Integer>> qrels, List<Integer> ks) {
-    Map<String, Map<String, Double>> perQuery = perQuery(runs, qrels, ks);
+    return means(perQuery(runs, qrels, ks), ks);
+  }
+
+  /**
+   * The means over queries of {@link #perQuery}'s values: what {@link #evaluate} reports.
+   *
+   * @return {@code <metric>@<k>} to the mean over the queries, in a stable order
+   */
+  public static Map<String, Double> means(Map<String, Map<String, Double>> perQuery,
+      List<Integer> ks) {
     Map<String, Double> sums = new LinkedHashMap<>();
     for (String metric : METRICS) {
       for (int k : ks) {

@@ -129,15 +129,16 @@ final class RetrievalEvaluation {
     String main = TaskType.RETRIEVAL.primaryMetric();
     for (int d = 0; d < dims.length; d++) {
       int dim = dims[d];
-      RetrievalMetrics.evaluate(runs.get(d), beir.qrels(), config.retrieval().ks())
+      Map<String, Map<String, Double>> scored = RetrievalMetrics.perQuery(runs.get(d),
+          beir.qrels(), config.retrieval().ks());
+      RetrievalMetrics.means(scored, config.retrieval().ks())
           .forEach((m, v) -> model.put(ReportKeys.of(task.name(), m, dim), v));
       Map<String, Double> values = new LinkedHashMap<>();
-      RetrievalMetrics.perQuery(runs.get(d), beir.qrels(), config.retrieval().ks())
-          .forEach((query, metrics) -> {
-            if (metrics.containsKey(main)) {
-              values.put(query, metrics.get(main));
-            }
-          });
+      scored.forEach((query, metrics) -> {
+        if (metrics.containsKey(main)) {
+          values.put(query, metrics.get(main));
+        }
+      });
       if (!values.isEmpty()) {
         perQuery.put(ReportKeys.of(task.name(), main, dim), values);
       }

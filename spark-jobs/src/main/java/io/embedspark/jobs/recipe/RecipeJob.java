@@ -74,10 +74,14 @@ public final class RecipeJob {
   public Map<String, EvalReport> run() {
     Stages s = load();
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    long devTexts = s.finetune().eval() == null ? 0 : SuiteSize.texts(
-        YamlConfig.load(Path.of(s.finetune().eval().config()), List.of(), EvalConfig.class),
-        hadoop);
-    long testTexts = SuiteSize.texts(s.test(), hadoop);
+    // The suites' files are read to count their texts only when a stage still has to embed them.
+    Path fineRun = Path.of(s.finetune().runDir());
+    boolean devLeft = !Files.exists(fineRun.resolve("model/config.json"))
+        || config.evaluate().contains("soup") && !Files.exists(work.resolve("soup/config.json"));
+    long devTexts = s.dev() == null || !devLeft ? 0 : SuiteSize.texts(s.dev(), hadoop);
+    boolean testLeft = config.evaluate().stream().anyMatch(
+        name -> !Files.exists(work.resolve("eval-" + name).resolve("report.json")));
+    long testTexts = testLeft ? SuiteSize.texts(s.test(), hadoop) : 0;
     List<Stage> plan = new ArrayList<>();
     Path start = work.resolve("start");
     plan.add(new Stage("import " + config.start().model(), start.resolve("config.json"),
@@ -95,7 +99,6 @@ public final class RecipeJob {
       minedNegatives = RecipeWork.negativesPerExample(s.finetune(), config.mined().name(),
           s.mine().negatives());
     }
-    Path fineRun = Path.of(s.finetune().runDir());
     plan.add(new Stage("finetune", fineRun.resolve("model/config.json"),
         RecipeWork.training(s.finetune(), minedNegatives, devTexts),
         () -> new TrainJob(spark, s.finetune(), this::relay).run()));
@@ -188,14 +191,12 @@ public final class RecipeJob {
       fine = new TrainJobConfig(fine.stage(), fine.model(), fine.runDir(), mixture,
           fine.tokenizer(), fine.train(), fine.distributed(), fine.eval());
     }
-    EvalConfig dev = null;
-    if (config.evaluate().contains("soup")) {
-      if (fine.eval() == null) {
-        throw new InvalidInputException(config.finetune() + ": eval.config must name a dev "
-            + "suite; the greedy soup chooses checkpoints by it (or drop soup from evaluate)");
-      }
-      dev = YamlConfig.load(Path.of(fine.eval().config()), List.of(), EvalConfig.class);
+    if (config.evaluate().contains("soup") && fine.eval() == null) {
+      throw new InvalidInputException(config.finetune() + ": eval.config must name a dev "
+          + "suite; the greedy soup chooses checkpoints by it (or drop soup from evaluate)");
     }
+    EvalConfig dev = fine.eval() == null ? null
+        : YamlConfig.load(Path.of(fine.eval().config()), List.of(), EvalConfig.class);
     EvalConfig test = YamlConfig.load(Path.of(config.test()), List.of(), EvalConfig.class);
     return new Stages(pre, mine, fine, dev, test);
   }
