@@ -36,13 +36,17 @@ public record TaskPrompts(PromptTemplate queryDefault, PromptTemplate documentDe
         "bitext", new Pair(PromptTemplate.NONE, PromptTemplate.NONE)));
   }
 
-  public String query(String task, String text) {
+  /** The (query, document) prompts of {@code task}: its own, or the defaults. */
+  public Pair of(String task) {
     Pair p = perTask.get(task);
-    return (p == null ? queryDefault : p.query()).apply(null, text);
+    return p == null ? new Pair(queryDefault, documentDefault) : p;
+  }
+
+  public String query(String task, String text) {
+    return of(task).query().apply(null, text);
   }
 
   public String document(String task, String text) {
-    Pair p = perTask.get(task);
-    return (p == null ? documentDefault : p.document()).apply(null, text);
+    return of(task).document().apply(null, text);
   }
 }

@@ -26,10 +26,26 @@ import java.util.Locale;
  * @param seed seed of random sampling
  * @param engine the inference engine that embeds queries and passages: {@code nd4j} (default)
  *     or {@code onnxruntime}, as in the embed job
+ * @param task the task the finetune trains the triples as ({@code retrieval}, the default,
+ *     {@code classification}, {@code clustering}, {@code sts} or {@code bitext}): queries and
+ *     passages are embedded with the prompts training gives that task, so the negatives are the
+ *     ones the finetuned model confuses
  */
 public record MineConfig(String model, Input input, String output, String work, Integer dim,
     Integer rankFrom, Integer rankTo, Integer negatives, String sampling, Double margin,
-    Double maxScore, Long seed, String engine) {
+    Double maxScore, Long seed, String engine, String task) {
+
+  /** Tasks with prompts of their own ({@link io.embedspark.data.TaskPrompts#gemini}). */
+  public static final List<String> TASKS =
+      List.of("retrieval", "classification", "clustering", "sts", "bitext");
+
+  /** Retrieval pairs. */
+  public MineConfig(String model, Input input, String output, String work, Integer dim,
+      Integer rankFrom, Integer rankTo, Integer negatives, String sampling, Double margin,
+      Double maxScore, Long seed, String engine) {
+    this(model, input, output, work, dim, rankFrom, rankTo, negatives, sampling, margin,
+        maxScore, seed, engine, null);
+  }
 
   /** With the default inference engine. */
   public MineConfig(String model, Input input, String output, String work, Integer dim,
@@ -101,7 +117,11 @@ public record MineConfig(String model, Input input, String output, String work, 
     margin = margin == null ? 0.05 : margin;
     maxScore = maxScore == null ? 0.95 : maxScore;
     seed = seed == null ? 42L : seed;
+    task = Checks.lower(task, "retrieval");
     List<String> p = new ArrayList<>();
+    if (!TASKS.contains(task)) {
+      p.add("task = '" + task + "' must be one of " + String.join(", ", TASKS));
+    }
     try {
       engine = io.embedspark.embed.InferenceEngine.parse("engine", engine).key();
     } catch (InvalidInputException e) {

@@ -1,8 +1,10 @@
 package io.embedspark.jobs.mine;
 
 import io.embedspark.data.HardNegativeFilter;
-import io.embedspark.eval.Hit;
+import io.embedspark.data.ModelPrompts;
+import io.embedspark.data.TaskPrompts;
 import io.embedspark.error.InvalidInputException;
+import io.embedspark.eval.Hit;
 import io.embedspark.jobs.embed.EmbedConfig;
 import io.embedspark.jobs.embed.EmbedJob;
 import io.embedspark.jobs.eval.DistributedTopK;
@@ -35,10 +37,11 @@ import org.apache.spark.sql.types.StructType;
  * positives (exact search, {@link DistributedTopK}) within a rank window become hard negatives,
  * after dropping likely false negatives as sentence-transformers' {@code mine_hard_negatives}
  * does ({@link HardNegativeFilter}): a candidate scoring above {@code max_score}, or above the
- * positive's score minus {@code margin}. Writes triples in the finetune format ({@code id, query, positive,
- * negatives[]}) with {@code positive_score}, {@code negative_scores[]} and
- * {@code negative_ranks[]} kept for inspection, and {@code _mine_report.json} with how many
- * candidates each filter removed.
+ * positive's score minus {@code margin}. Queries and passages are embedded with the prompts the
+ * finetune gives the config's {@code task}, so the search ranks as the trained model will. Writes
+ * triples in the finetune format ({@code id, query, positive, negatives[]}) with
+ * {@code positive_score}, {@code negative_scores[]} and {@code negative_ranks[]} kept for
+ * inspection, and {@code _mine_report.json} with how many candidates each filter removed.
  */
 public final class MineJob {
   /** What the run did; every candidate in the rank window is kept or removed by one filter. */
@@ -66,8 +69,9 @@ public final class MineJob {
   }
 
   public Report run() {
-    int fullDim = BundleFiles.of(config.model(), spark.sparkContext().hadoopConfiguration())
-        .config().model().outputDim();
+    var bundle = BundleFiles.of(config.model(), spark.sparkContext().hadoopConfiguration())
+        .config();
+    int fullDim = bundle.model().outputDim();
     int dim = config.dim() == 0 ? fullDim : config.dim();
     if (dim > fullDim) {
       throw new InvalidInputException("dim = " + dim + " is more than the model's " + fullDim);
@@ -80,7 +84,8 @@ public final class MineJob {
     Map<String, String> passageText = new HashMap<>();
     passageIds.forEach((text, id) -> passageText.put(id, text));
     progress.accept("mine: " + pairs.size() + " pairs, " + passageIds.size()
-        + " distinct positives as the candidate pool");
+        + " distinct positives as the candidate pool, embedded with the " + config.task()
+        + " prompts");
     String work = config.work().replaceAll("/+$", "");
     List<Row> queryRows = new ArrayList<>();
     for (int i = 0; i < pairs.size(); i++) {
@@ -88,8 +93,10 @@ public final class MineJob {
     }
     List<Row> passageRows = new ArrayList<>();
     passageIds.forEach((text, id) -> passageRows.add(RowFactory.create(id, text)));
-    embed(queryRows, work + "/queries-input", work + "/queries", "query", dim);
-    embed(passageRows, work + "/passages-input", work + "/passages", "document", dim);
+    TaskPrompts.Pair prompts = ModelPrompts.training(bundle.prompts()).of(config.task());
+    embed(queryRows, work + "/queries-input", work + "/queries", prompts.query().template(), dim);
+    embed(passageRows, work + "/passages-input", work + "/passages",
+        prompts.document().template(), dim);
 
     String column = VectorColumns.name(dim);
     float[][] queries = new float[pairs.size()][];

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embedspark.data.JsonlTexts;
+import io.embedspark.data.TaskPrompts;
 import io.embedspark.data.TrainingData;
 import io.embedspark.data.TrainingExample;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.PresetModels;
 import io.embedspark.jobs.train.TrainingRows;
+import io.embedspark.model.EmbeddingModel;
 import io.embedspark.spark.VectorColumns;
 import io.embedspark.testing.TestWeights;
 import java.io.IOException;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /** The mine job on real Spark (local[2]) over pairs of the bundled sample. */
 class MineJobIT {
@@ -121,6 +124,74 @@ class MineJobIT {
     MineJob.Report none = new MineJob(spark, strict, line -> { }).run();
     assertEquals(none.candidates(), none.removedMaxScore());
     assertEquals(150, none.queriesWithoutNegatives());
+  }
+
+  @Test
+  void queriesAndPassagesAreEmbeddedWithThePromptsOfTheTaskTheFinetuneTrains(@TempDir Path tmp)
+      throws IOException {
+    List<String> lines = Files.readAllLines(SAMPLE.resolve("pairs/train.jsonl")).subList(0, 40);
+    Path pairs = tmp.resolve("pairs.jsonl");
+    Files.write(pairs, lines);
+    List<String> texts = JsonlTexts.texts(pairs, "query", "passage");
+    CheckpointBundle init = PresetModels.initialise("tiny", texts, 300, 24, 3L, "sample");
+    Path model = tmp.resolve("model");
+    CheckpointBundle bundle = init.with(TestWeights.spread(init.parameters(),
+        init.config().model(), 0.3, 5), init.provenance());
+    bundle.write(model, true);
+    MineConfig.Input input = new MineConfig.Input(pairs.toString(), "jsonl", "id", "query",
+        "passage");
+    Map<String, Double> bitext = positiveScores(new MineConfig(model.toString(), input,
+        tmp.resolve("bitext").toString(), null, 8, 1, 5, 1, "top", -1.0, 1.0, 1L, null,
+        "bitext"));
+    Map<String, Double> retrieval = positiveScores(new MineConfig(model.toString(), input,
+        tmp.resolve("retrieval").toString(), null, 8, 1, 5, 1, "top", -1.0, 1.0, 1L));
+
+    // Independent check: the bundle's own model on the texts as they are (bitext: no prompt),
+    // and with Gemini's retrieval prompts (the default task), at 8 dims.
+    List<String> queries = new ArrayList<>();
+    List<String> positives = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (var row : JsonlTexts.rows(pairs)) {
+      ids.add(row.get("id").asText());
+      queries.add(row.get("query").asText());
+      positives.add(row.get("passage").asText());
+    }
+    TaskPrompts gemini = TaskPrompts.gemini();
+    try (EmbeddingModel m = bundle.toModel(DataType.FLOAT)) {
+      double[] plain = cosines(m, queries, positives);
+      double[] prompted = cosines(m,
+          queries.stream().map(q -> gemini.query("retrieval", q)).toList(),
+          positives.stream().map(p -> gemini.document("retrieval", p)).toList());
+      double largestGap = 0;
+      for (int i = 0; i < ids.size(); i++) {
+        assertEquals(plain[i], bitext.get(ids.get(i)), 1e-4, "bitext, pair " + ids.get(i));
+        assertEquals(prompted[i], retrieval.get(ids.get(i)), 1e-4, "retrieval, " + ids.get(i));
+        largestGap = Math.max(largestGap, Math.abs(plain[i] - prompted[i]));
+      }
+      assertTrue(largestGap > 1e-2, "negative control: the prompts change the scores");
+    }
+  }
+
+  private static Map<String, Double> positiveScores(MineConfig config) {
+    new MineJob(spark, config, line -> { }).run();
+    Map<String, Double> out = new HashMap<>();
+    for (Row r : spark.read().json(config.output()).collectAsList()) {
+      out.put(r.getString(r.fieldIndex("id")), r.getDouble(r.fieldIndex("positive_score")));
+    }
+    return out;
+  }
+
+  /** Cosine of each (a, b) pair at the first 8 dims, renormalised as Matryoshka truncation. */
+  private static double[] cosines(EmbeddingModel m, List<String> a, List<String> b) {
+    float[][] x = m.embedTexts(a, 16);
+    float[][] y = m.embedTexts(b, 16);
+    double[] out = new double[a.size()];
+    for (int i = 0; i < out.length; i++) {
+      float[] u = java.util.Arrays.copyOf(x[i], 8);
+      float[] v = java.util.Arrays.copyOf(y[i], 8);
+      out[i] = dot(u, v) / Math.sqrt(dot(u, u) * dot(v, v));
+    }
+    return out;
   }
 
   private static Map<String, float[]> vectors(Path parquet) {

@@ -62,6 +62,30 @@ class RecipeConfigTest {
   }
 
   @Test
+  void theBitextHardNegativesAreMinedFromTrainPairsForEachLanguage() {
+    MineConfig german = YamlConfig.load(CONF.resolve("mine-bitext.yaml"), List.of(),
+        MineConfig.class);
+    assertEquals(Map.of("split", "train"), german.input().where());
+    assertEquals("de_short", german.input().query());
+    assertEquals(1, german.rankFrom(), "the nearest English texts are the hard ones");
+    MineConfig russian = YamlConfig.load(CONF.resolve("mine-bitext.yaml"), List.of(
+        "input.path=../shared/data/debian/bitext/en-ru.jsonl.gz", "input.query=ru_short",
+        "output=runs/mbert-bitext/mine/ru"), MineConfig.class);
+    assertEquals("ru_short", russian.input().query());
+
+    TrainJobConfig mined = YamlConfig.load(CONF.resolve("mbert-bitext-mined.yaml"), List.of(),
+        TrainJobConfig.class);
+    assertEquals(german.model(), mined.model(), "trained on from the model that mined");
+    List<String> languages = List.of("de", "fr", "es", "ja", "ru");
+    for (int i = 0; i < languages.size(); i++) {
+      TrainJobConfig.Dataset d = mined.datasets().get(i);
+      assertEquals("runs/mbert-bitext/mine/" + languages.get(i), d.path(), d.name());
+      assertEquals("negatives", d.fields().negatives(), d.name());
+    }
+    assertEquals(german.output(), mined.datasets().get(0).path());
+  }
+
+  @Test
   void eachAblationsArmsDifferOnlyInWhatTheyMeasure() {
     Path dir = CONF.resolve("ablation");
     TrainJobConfig mined = YamlConfig.load(dir.resolve("retrieval-mined.yaml"), List.of(),
