@@ -55,11 +55,8 @@ class MineJobIT {
     List<String> lines = Files.readAllLines(SAMPLE.resolve("pairs/train.jsonl")).subList(0, 150);
     Path pairs = tmp.resolve("pairs.jsonl");
     Files.write(pairs, lines);
-    List<String> texts = JsonlTexts.texts(pairs, "query", "passage");
-    CheckpointBundle init = PresetModels.initialise("tiny", texts, 300, 24, 3L, "sample");
     Path model = tmp.resolve("model");
-    init.with(TestWeights.spread(init.parameters(), init.config().model(), 0.3, 5),
-        init.provenance()).write(model, true);
+    tinyModel(pairs).write(model, true);
     MineConfig config = new MineConfig(model.toString(), new MineConfig.Input(pairs.toString(),
         "jsonl", "id", "query", "passage"), tmp.resolve("triples").toString(), null, 8, 2, 10,
         2, "top", MARGIN, 0.9, 1L);
@@ -129,14 +126,10 @@ class MineJobIT {
   @Test
   void queriesAndPassagesAreEmbeddedWithThePromptsOfTheTaskTheFinetuneTrains(@TempDir Path tmp)
       throws IOException {
-    List<String> lines = Files.readAllLines(SAMPLE.resolve("pairs/train.jsonl")).subList(0, 40);
     Path pairs = tmp.resolve("pairs.jsonl");
-    Files.write(pairs, lines);
-    List<String> texts = JsonlTexts.texts(pairs, "query", "passage");
-    CheckpointBundle init = PresetModels.initialise("tiny", texts, 300, 24, 3L, "sample");
+    Files.write(pairs, Files.readAllLines(SAMPLE.resolve("pairs/train.jsonl")).subList(0, 40));
     Path model = tmp.resolve("model");
-    CheckpointBundle bundle = init.with(TestWeights.spread(init.parameters(),
-        init.config().model(), 0.3, 5), init.provenance());
+    CheckpointBundle bundle = tinyModel(pairs);
     bundle.write(model, true);
     MineConfig.Input input = new MineConfig.Input(pairs.toString(), "jsonl", "id", "query",
         "passage");
@@ -170,6 +163,14 @@ class MineJobIT {
       }
       assertTrue(largestGap > 1e-2, "negative control: the prompts change the scores");
     }
+  }
+
+  /** A tiny model over the pairs' texts with spread weights, so that texts differ. */
+  private static CheckpointBundle tinyModel(Path pairs) throws IOException {
+    CheckpointBundle init = PresetModels.initialise("tiny",
+        JsonlTexts.texts(pairs, "query", "passage"), 300, 24, 3L, "sample");
+    return init.with(TestWeights.spread(init.parameters(), init.config().model(), 0.3, 5),
+        init.provenance());
   }
 
   private static Map<String, Double> positiveScores(MineConfig config) {
