@@ -18,21 +18,35 @@ public final class BitextMining {
     return predicted;
   }
 
-  /** Weighted F1 of predictions against gold {@code i -> i}. */
+  /** Weighted F1 of predictions against gold {@code i -> i}: the mean of {@link #f1Shares}. */
   public static double f1(int[] predicted) {
+    double sum = 0;
+    for (double s : f1Shares(predicted)) {
+      sum += s;
+    }
+    return sum / predicted.length;
+  }
+
+  /**
+   * Each source's share of the weighted F1: class i has support 1 and recall 1 or 0, so its F1
+   * is {@code 2p / (p + 1)} with precision {@code p = 1 / (times target i was predicted)} when
+   * source i found its gold target, else 0. Their mean is the F1, so two models can be compared
+   * sentence by sentence.
+   */
+  public static double[] f1Shares(int[] predicted) {
     int n = predicted.length;
     int[] timesPredicted = new int[n];
     for (int p : predicted) {
       timesPredicted[p]++;
     }
-    double sum = 0;
+    double[] shares = new double[n];
     for (int i = 0; i < n; i++) {
       if (predicted[i] == i) {
         double precision = 1.0 / timesPredicted[i];
-        sum += 2 * precision / (precision + 1.0);
+        shares[i] = 2 * precision / (precision + 1.0);
       }
     }
-    return sum / n;
+    return shares;
   }
 
   /** Fraction of sources matched to their gold target. */

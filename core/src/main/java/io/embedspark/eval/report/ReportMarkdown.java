@@ -100,10 +100,11 @@ public final class ReportMarkdown {
     }
     md.append("## Paired differences\n\n");
     md.append("The main metric minus the compared model's, each at its full dimension, query by"
-        + " query over the queries both were scored on: mean, 95% confidence interval and the"
+        + " query (bitext mining: source sentence by source sentence, each sentence's share of"
+        + " the F1) over the items both were scored on: mean, 95% confidence interval and the"
         + " paired t-test's p-value. It measures what another draw of queries would change, not"
         + " what another training seed would.\n\n");
-    table(md, List.of("task", "compared with", "queries", "difference", "95% CI", "p"), 2);
+    table(md, List.of("task", "compared with", "items", "difference", "95% CI", "p"), 2);
     rows.forEach(r -> row(md, r));
     md.append('\n');
   }

@@ -5,7 +5,10 @@ import io.embedspark.eval.BitextMining;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Bitext mining: each source matched to its nearest target; F1 and accuracy (MTEB). */
+/**
+ * Bitext mining: each source matched to its nearest target; F1 and accuracy (MTEB), and each
+ * source's share of the F1 as its per-item value.
+ */
 public final class BitextEvaluator implements Evaluator<BitextTask> {
   @Override
   public TaskType type() {
@@ -20,7 +23,14 @@ public final class BitextEvaluator implements Evaluator<BitextTask> {
     for (int d : c.dims()) {
       int[] predicted = BitextMining.match(EvaluationContext.truncate(s, d),
           EvaluationContext.truncate(t, d));
-      out.put(ReportKeys.of(b.name(), "f1", d), BitextMining.f1(predicted));
+      String f1 = ReportKeys.of(b.name(), "f1", d);
+      out.put(f1, BitextMining.f1(predicted));
+      double[] shares = BitextMining.f1Shares(predicted);
+      Map<String, Double> bySource = new LinkedHashMap<>();
+      for (int i = 0; i < shares.length; i++) {
+        bySource.put(BitextTask.itemKey(i), shares[i]);
+      }
+      c.items().record(f1, bySource);
       out.put(ReportKeys.of(b.name(), "accuracy", d), BitextMining.accuracy(predicted));
     }
     return out;

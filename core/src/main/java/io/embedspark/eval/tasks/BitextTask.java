@@ -25,6 +25,11 @@ public record BitextTask(String name, List<String> sources, List<String> targets
     return new BitextTask(name, s, t);
   }
 
+  /** The per-item key of source row {@code i}: its row number, zero-padded to sort in order. */
+  public static String itemKey(int i) {
+    return String.format(java.util.Locale.ROOT, "%07d", i);
+  }
+
   @Override
   public TaskType type() {
     return TaskType.BITEXT;

@@ -10,14 +10,20 @@ import java.util.List;
  * What every task evaluator shares: the embedder, the Matryoshka dims to report and the seed of
  * sampled metrics. Texts are embedded once at full dimension; each dim's prefix is re-normalised
  * ({@link Matryoshka#truncate}). {@code prompts} are the model's own ({@link ModelPrompts}), or
- * null for the Gemini task prompts.
+ * null for the Gemini task prompts; {@code items} collects the per-item values evaluators record.
  */
 public record EvaluationContext(TextEmbedder embedder, List<Integer> dims, long seed,
-    ModelPrompts prompts) {
+    ModelPrompts prompts, ItemScores items) {
 
   /** A model with no prompts of its own: the Gemini task prompts. */
   public EvaluationContext(TextEmbedder embedder, List<Integer> dims, long seed) {
     this(embedder, dims, seed, null);
+  }
+
+  /** Per-item values collected in a fresh {@link ItemScores}. */
+  public EvaluationContext(TextEmbedder embedder, List<Integer> dims, long seed,
+      ModelPrompts prompts) {
+    this(embedder, dims, seed, prompts, new ItemScores());
   }
 
   public EvaluationContext {

@@ -37,4 +37,12 @@ public final class TaskEvaluator {
   public Map<String, Double> evaluate(EvalTask task, PromptTemplate prompt) {
     return task.evaluate(prompt == null ? context.defaultPrompt(task.type()) : prompt, context);
   }
+
+  /**
+   * The per-item values the tasks evaluated since the last call recorded (bitext mining: each
+   * source sentence's share of the F1), by main-metric report key.
+   */
+  public Map<String, Map<String, Double>> takeItemScores() {
+    return context.items().take();
+  }
 }

@@ -83,7 +83,7 @@ class ReportWriterTest {
     // Differences 0.5, 0, 0 on the three shared queries: scipy.stats.ttest_rel gives
     // p = 0.42265 and the 95% interval [-0.55044, 0.88378]. tiny has no per-query values.
     assertContainsLines(Files.readString(dir.resolve("report.md")),
-        "| task | compared with | queries | difference | 95% CI | p |",
+        "| task | compared with | items | difference | 95% CI | p |",
         "| --- | --- | ---: | ---: | ---: | ---: |",
         "| retrieval-task | other | 3 | +0.1667 | [-0.5504, +0.8838] | 0.42 |");
 

@@ -71,6 +71,17 @@ class TaskEvaluatorTest {
       assertEquals(expected.get(key).asDouble(), got.get(key), 1e-6, key);
     });
     assertEquals(expected.size(), got.size(), "keys: " + got.keySet());
+
+    // Each source sentence's share of the F1 averages to scikit-learn's weighted F1.
+    Map<String, Map<String, Double>> shares = evaluator.takeItemScores();
+    assertEquals(java.util.Set.of("bitext/f1/d4", "bitext/f1/d8"), shares.keySet());
+    for (String key : shares.keySet()) {
+      assertEquals(src.size(), shares.get(key).size());
+      assertEquals(expected.get(key).asDouble(), shares.get(key).values().stream()
+          .mapToDouble(Double::doubleValue).average().orElseThrow(), 1e-6, key);
+      assertTrue(shares.get(key).values().stream().allMatch(v -> v >= 0 && v <= 1), key);
+    }
+    assertTrue(evaluator.takeItemScores().isEmpty(), "taken once");
   }
 
   @Test

@@ -103,6 +103,7 @@ public final class EvalJob {
           EvalTask t = load(task, taskFiles);
           jsc.setJobDescription("embedspark eval " + task.name() + ": embed texts");
           metrics.putAll(evaluator.evaluate(t, task.promptTemplate()));
+          perQuery.putAll(evaluator.takeItemScores());
           jsc.setJobDescription(null);
           if (t instanceof ClassificationTask c && c.droppedTestRows() > 0) {
             details.put(task.name() + "/test_rows_with_unseen_labels", c.droppedTestRows());

@@ -116,7 +116,15 @@ class EvalJobIT {
       assertEquals(report.main("retrieval", d), perQuery.values().stream()
           .mapToDouble(Double::doubleValue).average().orElseThrow(), 1e-12,
           "the per-query values average to the reported metric at d" + d);
+      Map<String, Double> perSentence = report.perQuery().get("bitext/f1/d" + d);
+      assertEquals(report.main("bitext", d), perSentence.values().stream()
+          .mapToDouble(Double::doubleValue).average().orElseThrow(), 1e-12,
+          "each source sentence's share of the F1 averages to the F1 at d" + d);
     }
+    assertEquals(1.0, report.pairedDifference(report, "bitext").orElseThrow().pValue());
+    assertEquals(java.util.Set.of("retrieval", "bitext"), report.perQuery().keySet().stream()
+        .map(io.embedspark.eval.tasks.ReportKeys::task).collect(java.util.stream.Collectors
+            .toSet()), "only retrieval and bitext record per-item values");
     assertTrue(report.pairedDifference(report, "retrieval").orElseThrow().pValue() == 1.0,
         "the model against itself");
   }
