@@ -1,6 +1,8 @@
 package io.embedspark.data;
 
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The prompts of each task (Gemini Embedding's task prompts, arXiv 2503.07891): one template for
@@ -12,6 +14,9 @@ import java.util.Map;
  */
 public record TaskPrompts(PromptTemplate queryDefault, PromptTemplate documentDefault,
     Map<String, Pair> perTask) {
+
+  /** The task of the default prompts: a search query against a document. */
+  public static final String DEFAULT_TASK = "retrieval";
 
   /** A task's query and document prompts. */
   public record Pair(PromptTemplate query, PromptTemplate document) {}
@@ -34,6 +39,11 @@ public record TaskPrompts(PromptTemplate queryDefault, PromptTemplate documentDe
         "clustering", new Pair(PromptTemplate.CLUSTERING, PromptTemplate.DOCUMENT),
         "sts", new Pair(PromptTemplate.SIMILARITY, PromptTemplate.SIMILARITY),
         "bitext", new Pair(PromptTemplate.NONE, PromptTemplate.NONE)));
+  }
+
+  /** {@link #DEFAULT_TASK}, then the tasks with prompts of their own, by name. */
+  public List<String> taskNames() {
+    return Stream.concat(Stream.of(DEFAULT_TASK), perTask.keySet().stream().sorted()).toList();
   }
 
   /** The (query, document) prompts of {@code task}: its own, or the defaults. */

@@ -20,11 +20,16 @@ public final class BitextMining {
 
   /** Weighted F1 of predictions against gold {@code i -> i}: the mean of {@link #f1Shares}. */
   public static double f1(int[] predicted) {
+    return f1(f1Shares(predicted));
+  }
+
+  /** The weighted F1 from the sources' shares of it ({@link #f1Shares}): their mean. */
+  public static double f1(double[] shares) {
     double sum = 0;
-    for (double s : f1Shares(predicted)) {
+    for (double s : shares) {
       sum += s;
     }
-    return sum / predicted.length;
+    return sum / shares.length;
   }
 
   /**

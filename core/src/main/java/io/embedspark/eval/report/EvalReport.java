@@ -25,8 +25,9 @@ import java.util.TreeMap;
  * @param details run facts: counts, timings, sources of the embeddings
  * @param perQuery a main-metric key ({@code {task}/{metric}/d{dim}}) to query id to the value
  *     of that query, for the tasks scored per query (retrieval; bitext mining per source
- *     sentence, by row number, each sentence's share of the F1); what {@link PairedDifference}
- *     compares two models on. Empty in reports written before it was recorded
+ *     sentence, keyed by row number and a checksum of the row, each sentence's share of the
+ *     F1); what {@link PairedDifference} compares two models on. Empty in reports written
+ *     before it was recorded
  */
 public record EvalReport(String model, List<Integer> dims, Map<String, String> tasks,
     Map<String, String> mainMetrics, Map<String, Double> metrics,

@@ -24,11 +24,11 @@ public final class BitextEvaluator implements Evaluator<BitextTask> {
       int[] predicted = BitextMining.match(EvaluationContext.truncate(s, d),
           EvaluationContext.truncate(t, d));
       String f1 = ReportKeys.of(b.name(), "f1", d);
-      out.put(f1, BitextMining.f1(predicted));
       double[] shares = BitextMining.f1Shares(predicted);
+      out.put(f1, BitextMining.f1(shares));
       Map<String, Double> bySource = new LinkedHashMap<>();
       for (int i = 0; i < shares.length; i++) {
-        bySource.put(BitextTask.itemKey(i), shares[i]);
+        bySource.put(b.itemKey(i), shares[i]);
       }
       c.items().record(f1, bySource);
       out.put(ReportKeys.of(b.name(), "accuracy", d), BitextMining.accuracy(predicted));

@@ -1,8 +1,11 @@
 package io.embedspark.eval.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.zip.CRC32;
 
 /**
  * Bitext mining (MTEB's {@code AbsTaskBitextMining}): rows {@code {"sentence1": ...,
@@ -25,9 +28,15 @@ public record BitextTask(String name, List<String> sources, List<String> targets
     return new BitextTask(name, s, t);
   }
 
-  /** The per-item key of source row {@code i}: its row number, zero-padded to sort in order. */
-  public static String itemKey(int i) {
-    return String.format(java.util.Locale.ROOT, "%07d", i);
+  /**
+   * The per-item key of row {@code i}: its row number, zero-padded to sort in order, and a CRC-32
+   * of its two sentences, so two reports pair a row only when both scored the same sentences
+   * there, not another file of as many rows.
+   */
+  public String itemKey(int i) {
+    CRC32 crc = new CRC32();
+    crc.update((sources.get(i) + '\u0000' + targets.get(i)).getBytes(StandardCharsets.UTF_8));
+    return String.format(Locale.ROOT, "%07d-%08x", i, crc.getValue());
   }
 
   @Override

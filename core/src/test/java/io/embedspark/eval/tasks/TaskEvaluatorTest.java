@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embedspark.data.PromptTemplate;
+import io.embedspark.eval.PairedDifference;
 import io.embedspark.eval.SimilarityMetrics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,6 +83,30 @@ class TaskEvaluatorTest {
       assertTrue(shares.get(key).values().stream().allMatch(v -> v >= 0 && v <= 1), key);
     }
     assertTrue(evaluator.takeItemScores().isEmpty(), "taken once");
+  }
+
+  @Test
+  void bitextSharesPairOnlyWhereBothReportsScoredTheSameSentences() {
+    List<String> src = new ArrayList<>();
+    List<String> tgt = new ArrayList<>();
+    for (JsonNode p : golden.get("bitext")) {
+      tgt.add("t" + p.get(0).asInt());
+      src.add("t" + p.get(1).asInt());
+    }
+    evaluator.evaluate(new BitextTask("bitext", src, tgt), null);
+    Map<String, Double> first = evaluator.takeItemScores().get("bitext/f1/d8");
+    evaluator.evaluate(new BitextTask("bitext", src, tgt), null);
+    Map<String, Double> again = evaluator.takeItemScores().get("bitext/f1/d8");
+    assertEquals(src.size(), PairedDifference.of(first, again).orElseThrow().queries(),
+        "the same file pairs row by row");
+
+    // Negative control: another file of as many rows (every pair moved down one row).
+    java.util.Collections.rotate(src, 1);
+    java.util.Collections.rotate(tgt, 1);
+    evaluator.evaluate(new BitextTask("bitext", src, tgt), null);
+    Map<String, Double> other = evaluator.takeItemScores().get("bitext/f1/d8");
+    assertEquals(src.size(), other.size());
+    assertTrue(PairedDifference.of(first, other).isEmpty(), "no row of another file pairs");
   }
 
   @Test

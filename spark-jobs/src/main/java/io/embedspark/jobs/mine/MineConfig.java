@@ -2,6 +2,7 @@ package io.embedspark.jobs.mine;
 
 import io.embedspark.config.Checks;
 import io.embedspark.config.Choice;
+import io.embedspark.data.TaskPrompts;
 import io.embedspark.error.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +36,8 @@ public record MineConfig(String model, Input input, String output, String work, 
     Integer rankFrom, Integer rankTo, Integer negatives, String sampling, Double margin,
     Double maxScore, Long seed, String engine, String task) {
 
-  /** Tasks with prompts of their own ({@link io.embedspark.data.TaskPrompts#gemini}). */
-  public static final List<String> TASKS =
-      List.of("retrieval", "classification", "clustering", "sts", "bitext");
+  /** The tasks training has prompts for ({@link TaskPrompts#gemini}), retrieval first. */
+  public static final List<String> TASKS = TaskPrompts.gemini().taskNames();
 
   /** Retrieval pairs. */
   public MineConfig(String model, Input input, String output, String work, Integer dim,
@@ -117,7 +117,7 @@ public record MineConfig(String model, Input input, String output, String work, 
     margin = margin == null ? 0.05 : margin;
     maxScore = maxScore == null ? 0.95 : maxScore;
     seed = seed == null ? 42L : seed;
-    task = Checks.lower(task, "retrieval");
+    task = Checks.lower(task, TaskPrompts.DEFAULT_TASK);
     List<String> p = new ArrayList<>();
     if (!TASKS.contains(task)) {
       p.add("task = '" + task + "' must be one of " + String.join(", ", TASKS));

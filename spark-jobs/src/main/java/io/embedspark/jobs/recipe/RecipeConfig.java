@@ -1,6 +1,7 @@
 package io.embedspark.jobs.recipe;
 
 import io.embedspark.config.Checks;
+import io.embedspark.data.TaskPrompts;
 import io.embedspark.error.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,7 @@ public record RecipeConfig(Start start, String work, String prefinetune, String 
     mine = mine == null ? "" : mine;
     mined = mined == null ? new Mined(null, null, null) : mined;
     mined = new Mined(Checks.or(mined.name(), "retrieval-mined"), Checks.or(mined.weight(), 1.0),
-        Checks.or(mined.task(), "retrieval"));
+        Checks.or(mined.task(), TaskPrompts.DEFAULT_TASK));
     if (!(mined.weight() > 0) || mined.weight().isInfinite()) {
       p.add("mined.weight = " + mined.weight() + " must be positive");
     }

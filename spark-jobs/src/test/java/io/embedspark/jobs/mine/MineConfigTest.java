@@ -26,7 +26,9 @@ class MineConfigTest {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
         "model: m\ninput: {path: p}\ntask: bitex\nrank_from: 0\nsampling: best\n", "m.yaml",
         List.of(), MineConfig.class));
-    for (String key : List.of("task = 'bitex'", "rank_from = 0", "sampling")) {
+    for (String key : List.of(
+        "task = 'bitex' must be one of retrieval, bitext, classification, clustering, sts",
+        "rank_from = 0", "sampling")) {
       assertTrue(e.getMessage().contains(key), key + " in " + e.getMessage());
     }
   }
