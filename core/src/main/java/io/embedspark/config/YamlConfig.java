@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -16,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -23,8 +26,9 @@ import java.util.stream.Collectors;
  * the record component {@code tokenBudget}); an unknown key, a value of the wrong type or a
  * malformed file is an {@link InvalidInputException} naming the file and the dotted key, with the
  * keys that are allowed there; every unknown key and every value of the wrong kind is reported at
- * once. Overrides ({@code output.path=/tmp/x}) replace values before
- * binding; their values are YAML, so {@code dims=[64,128]} and {@code int8=true} work.
+ * once. Overrides ({@code output.path=/tmp/x}, {@code datasets[1].weight=2}: an entry of a list
+ * the file has) replace values before binding; their values are YAML, so {@code dims=[64,128]}
+ * and {@code int8=true} work.
  */
 public final class YamlConfig {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -32,6 +36,9 @@ public final class YamlConfig {
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+  /** One step of an override's key: {@code .name} (or a leading name) or {@code [index]}. */
+  private static final Pattern STEP = Pattern.compile("\\.?([^.\\[\\]]+)|\\[(\\d{1,9})\\]");
 
   private YamlConfig() {}
 
@@ -193,30 +200,90 @@ public final class YamlConfig {
     return v.isTextual() ? "'" + v.asText() + "'" : v.toString();
   }
 
-  /** Sets {@code a.b.c=value} in the tree, creating mappings on the way; returns the key. */
+  /**
+   * Sets {@code a.b.c=value} in the tree, creating mappings on the way; {@code datasets[2].path}
+   * steps into an entry of an existing list. Returns the key.
+   */
   private static String apply(ObjectNode root, String override) {
     int eq = override.indexOf('=');
     if (eq <= 0) {
       throw new InvalidInputException("override '" + override + "' must look like key=value");
     }
-    String[] keys = override.substring(0, eq).trim().split("\\.");
+    String key = override.substring(0, eq).trim();
+    List<Object> steps = steps(key, override);
     JsonNode value;
     try {
       value = YAML.readTree(override.substring(eq + 1));
     } catch (JsonProcessingException e) {
       throw new InvalidInputException("override '" + override + "': value is not valid YAML", e);
     }
-    ObjectNode node = root;
-    for (int i = 0; i < keys.length - 1; i++) {
-      JsonNode child = node.get(keys[i]);
-      if (child == null || !child.isObject()) {
-        child = node.putObject(keys[i]);
-      }
-      node = (ObjectNode) child;
+    if (value == null || value.isMissingNode()) {
+      value = JsonNodeFactory.instance.nullNode();
     }
-    node.set(keys[keys.length - 1], value == null || value.isMissingNode()
-        ? JsonNodeFactory.instance.nullNode() : value);
-    return override.substring(0, eq).trim();
+    JsonNode node = root;
+    String at = "";
+    for (int i = 0; i < steps.size(); i++) {
+      boolean last = i == steps.size() - 1;
+      boolean listNext = !last && steps.get(i + 1) instanceof Integer;
+      if (steps.get(i) instanceof String name) {
+        ObjectNode parent = (ObjectNode) node;
+        at = at.isEmpty() ? name : at + "." + name;
+        if (last) {
+          parent.set(name, value);
+        } else if (listNext) {
+          node = parent.get(name);
+          if (node == null || !node.isArray()) {
+            throw new InvalidInputException("override '" + override + "': " + at
+                + " is not a list");
+          }
+        } else {
+          node = parent.get(name);
+          if (node == null || !node.isObject()) {
+            node = parent.putObject(name);
+          }
+        }
+      } else {
+        int index = (Integer) steps.get(i);
+        ArrayNode list = (ArrayNode) node;
+        if (index >= list.size()) {
+          throw new InvalidInputException("override '" + override + "': " + at + " has "
+              + list.size() + " entries, so [" + index + "] is out of range");
+        }
+        at = at + "[" + index + "]";
+        if (last) {
+          list.set(index, value);
+        } else if (listNext) {
+          node = list.get(index);
+          if (!node.isArray()) {
+            throw new InvalidInputException("override '" + override + "': " + at
+                + " is not a list");
+          }
+        } else {
+          if (!list.get(index).isObject()) {
+            list.set(index, JsonNodeFactory.instance.objectNode());
+          }
+          node = list.get(index);
+        }
+      }
+    }
+    return key;
+  }
+
+  /** A key's steps: mapping keys (strings) and list indices (integers), in order. */
+  private static List<Object> steps(String key, String override) {
+    Matcher m = STEP.matcher(key);
+    List<Object> steps = new java.util.ArrayList<>();
+    int end = 0;
+    while (m.find() && m.start() == end) {
+      steps.add(m.group(1) != null ? (Object) m.group(1) : Integer.valueOf(m.group(2)));
+      end = m.end();
+    }
+    if (end != key.length() || key.startsWith(".") || steps.isEmpty()
+        || !(steps.get(0) instanceof String)) {
+      throw new InvalidInputException("override '" + override
+          + "': the key must look like a.b.c or a[2].b");
+    }
+    return steps;
   }
 
   private static String path(JsonMappingException e) {

@@ -40,6 +40,35 @@ class YamlConfigTest {
     assertEquals(List.of(8, 16), o.inner().dims());
   }
 
+  record Mixture(List<Inner> parts) {}
+
+  @Test
+  void overridesStepIntoEntriesOfAList() {
+    String yaml = "parts:\n  - {token_budget: 1, dims: [4, 8]}\n  - {token_budget: 2}\n";
+    Mixture m = YamlConfig.parse(yaml, "t.yaml", List.of("parts[1].token_budget=9",
+        "parts[0].dims[1]=64"), Mixture.class);
+    assertEquals(List.of(new Inner(1, List.of(4, 64)), new Inner(9, null)), m.parts());
+    assertEquals(List.of(new Inner(1, List.of(4, 8)), new Inner(3, null)), YamlConfig.parse(
+        yaml, "t.yaml", List.of("parts[1]={token_budget: 3}"), Mixture.class).parts(),
+        "a whole entry is replaced by a mapping");
+
+    InvalidInputException unknown = assertThrows(InvalidInputException.class,
+        () -> YamlConfig.parse(yaml, "t.yaml", List.of("parts[1].windw=3"), Mixture.class));
+    assertTrue(unknown.getMessage().contains(
+        "--set parts[1].windw=3: unknown key 'parts[1].windw'"), unknown.getMessage());
+    for (String[] bad : new String[][] {
+        {"parts[2].token_budget=1", "parts has 2 entries, so [2] is out of range"},
+        {"parts[0].token_budget[0]=1", "parts[0].token_budget is not a list"},
+        {"parts[-1].token_budget=1", "the key must look like a.b.c or a[2].b"},
+        {"parts.[0]=1", "the key must look like"}, {"[0]=1", "the key must look like"},
+        {"parts[0]..dims=1", "the key must look like"}}) {
+      InvalidInputException e = assertThrows(InvalidInputException.class,
+          () -> YamlConfig.parse(yaml, "t.yaml", List.of(bad[0]), Mixture.class), bad[0]);
+      assertTrue(e.getMessage().contains("override '" + bad[0] + "': " + bad[1]),
+          e.getMessage());
+    }
+  }
+
   @Test
   void anUnknownKeyIsNamedWithItsPathAndTheAllowedKeys() {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
