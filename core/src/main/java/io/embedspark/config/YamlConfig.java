@@ -222,51 +222,60 @@ public final class YamlConfig {
     }
     JsonNode node = root;
     String at = "";
-    for (int i = 0; i < steps.size(); i++) {
-      boolean last = i == steps.size() - 1;
-      boolean listNext = !last && steps.get(i + 1) instanceof Integer;
-      if (steps.get(i) instanceof String name) {
-        ObjectNode parent = (ObjectNode) node;
-        at = at.isEmpty() ? name : at + "." + name;
-        if (last) {
-          parent.set(name, value);
-        } else if (listNext) {
-          node = parent.get(name);
-          if (node == null || !node.isArray()) {
-            throw new InvalidInputException("override '" + override + "': " + at
-                + " is not a list");
-          }
-        } else {
-          node = parent.get(name);
-          if (node == null || !node.isObject()) {
-            node = parent.putObject(name);
-          }
-        }
-      } else {
-        int index = (Integer) steps.get(i);
-        ArrayNode list = (ArrayNode) node;
-        if (index >= list.size()) {
-          throw new InvalidInputException("override '" + override + "': " + at + " has "
-              + list.size() + " entries, so [" + index + "] is out of range");
-        }
-        at = at + "[" + index + "]";
-        if (last) {
-          list.set(index, value);
-        } else if (listNext) {
-          node = list.get(index);
-          if (!node.isArray()) {
-            throw new InvalidInputException("override '" + override + "': " + at
-                + " is not a list");
-          }
-        } else {
-          if (!list.get(index).isObject()) {
-            list.set(index, JsonNodeFactory.instance.objectNode());
-          }
-          node = list.get(index);
-        }
-      }
+    for (int i = 0; i < steps.size() - 1; i++) {
+      node = child(node, steps.get(i), steps.get(i + 1) instanceof Integer, at, override);
+      at = at(at, steps.get(i));
+    }
+    Object last = steps.get(steps.size() - 1);
+    if (last instanceof String name) {
+      ((ObjectNode) node).set(name, value);
+    } else {
+      ((ArrayNode) node).set(entry(node, (Integer) last, at, override), value);
     }
     return key;
+  }
+
+  /**
+   * The child at {@code step} of a mapping or list (at the dotted key {@code before}), which
+   * must itself be a list when {@code list}; else a mapping, created (replacing a scalar) when
+   * absent.
+   */
+  private static JsonNode child(JsonNode node, Object step, boolean list, String before,
+      String override) {
+    JsonNode child = step instanceof String name ? node.get(name)
+        : node.get(entry(node, (Integer) step, before, override));
+    if (list) {
+      if (child == null || !child.isArray()) {
+        throw new InvalidInputException("override '" + override + "': " + at(before, step)
+            + " is not a list");
+      }
+      return child;
+    }
+    if (child != null && child.isObject()) {
+      return child;
+    }
+    ObjectNode created = JsonNodeFactory.instance.objectNode();
+    if (step instanceof String name) {
+      ((ObjectNode) node).set(name, created);
+    } else {
+      ((ArrayNode) node).set((Integer) step, created);
+    }
+    return created;
+  }
+
+  /** {@code index}, when the list {@code at} has an entry there. */
+  private static int entry(JsonNode list, int index, String at, String override) {
+    if (index >= list.size()) {
+      throw new InvalidInputException("override '" + override + "': " + at + " has "
+          + list.size() + " entries, so [" + index + "] is out of range");
+    }
+    return index;
+  }
+
+  /** The dotted key up to and including {@code step}. */
+  private static String at(String before, Object step) {
+    return step instanceof Integer index ? before + "[" + index + "]"
+        : before.isEmpty() ? (String) step : before + "." + step;
   }
 
   /** A key's steps: mapping keys (strings) and list indices (integers), in order. */
