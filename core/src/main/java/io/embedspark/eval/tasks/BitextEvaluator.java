@@ -20,6 +20,10 @@ public final class BitextEvaluator implements Evaluator<BitextTask> {
     Map<String, Double> out = new LinkedHashMap<>();
     float[][] s = c.embed(b.sources(), p);
     float[][] t = c.embed(b.targets(), p);
+    String[] keys = new String[s.length];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = b.itemKey(i);
+    }
     for (int d : c.dims()) {
       int[] predicted = BitextMining.match(EvaluationContext.truncate(s, d),
           EvaluationContext.truncate(t, d));
@@ -28,7 +32,7 @@ public final class BitextEvaluator implements Evaluator<BitextTask> {
       out.put(f1, BitextMining.f1(shares));
       Map<String, Double> bySource = new LinkedHashMap<>();
       for (int i = 0; i < shares.length; i++) {
-        bySource.put(b.itemKey(i), shares[i]);
+        bySource.put(keys[i], shares[i]);
       }
       c.items().record(f1, bySource);
       out.put(ReportKeys.of(b.name(), "accuracy", d), BitextMining.accuracy(predicted));
