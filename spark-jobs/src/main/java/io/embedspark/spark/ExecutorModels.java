@@ -11,10 +11,19 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.TaskContext;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One inference model per bundle per executor JVM, built on first use from the broadcast bundle
  * and shared by every task that runs there (SameDiff inference is thread-safe).
+ *
+ * <p>A JVM that evaluates one checkpoint after another (a training run scoring each checkpoint on
+ * dev, the greedy soup, the recipe) would otherwise keep every model it ever loaded, each with its
+ * ONNX Runtime sessions, and grow by the size of a model or more an evaluation until the process
+ * is killed. So loading a bundle first releases every other bundle no running task uses: its
+ * engine's sessions are closed, its model and tokenizer dropped. A bundle stays while any task
+ * that asked for it runs; a task's use ends when the task completes.
  *
  * <p>ND4J's native ops run with as many threads as the task has CPUs ({@code spark.task.cpus},
  * 1 by default): Spark already runs one task per core, and more threads than cores make every op
@@ -25,36 +34,88 @@ import org.nd4j.linalg.api.buffer.DataType;
  * stage) uses all the executor's cores ({@link CoreShare}, {@link ExecutorCores}).
  */
 public final class ExecutorModels {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
   private static final Map<String, EmbeddingModel> MODELS = new ConcurrentHashMap<>();
   private static final Map<String, BatchEncoder> ENCODERS = new ConcurrentHashMap<>();
   private static final Map<Integer, CoreShare> SHARES = new ConcurrentHashMap<>();
   private static final Set<Long> JOINED = ConcurrentHashMap.newKeySet();
+  /** The running tasks using each bundle, by bundle id. */
+  private static final Map<String, Set<Long>> USERS = new ConcurrentHashMap<>();
 
   private ExecutorModels() {}
 
   /** The model of a bundle, loading it once per JVM. */
-  public static EmbeddingModel get(BundleFiles files) {
+  public static synchronized EmbeddingModel get(BundleFiles files) {
     TaskContext task = TaskContext.get();
     if (task != null) {
       NativeThreads.configure(task.cpus());
+      use(task, files.id());
     }
-    return MODELS.computeIfAbsent(files.id(), id -> {
-      return CheckpointBundle.read(files.materialise(BundleFiles.cacheRoot()))
+    EmbeddingModel model = MODELS.get(files.id());
+    if (model == null) {
+      releaseIdleBundles();
+      model = CheckpointBundle.read(files.materialise(BundleFiles.cacheRoot()))
           .toModel(DataType.FLOAT);
-    });
+      MODELS.put(files.id(), model);
+    }
+    return model;
   }
 
   /**
    * The inference engine's encoder of a bundle, built once per JVM and engine. A calling task is
    * counted among the engine's users until it completes.
    */
-  public static BatchEncoder encoder(BundleFiles files, InferenceEngine engine) {
+  public static synchronized BatchEncoder encoder(BundleFiles files, InferenceEngine engine) {
     EmbeddingModel model = get(files);
     TaskContext task = TaskContext.get();
     CoreShare share = task == null ? CoreShare.fixed(Runtime.getRuntime().availableProcessors())
         : share(task);
     return ENCODERS.computeIfAbsent(files.id() + "/" + engine.key(),
         key -> engine.encoder(model, share));
+  }
+
+  /** The bundles whose models this JVM holds now, by id. */
+  public static synchronized Set<String> heldBundles() {
+    return Set.copyOf(MODELS.keySet());
+  }
+
+  /** Counts the task among the bundle's users until it completes. */
+  private static void use(TaskContext task, String bundle) {
+    long attempt = task.taskAttemptId();
+    if (USERS.computeIfAbsent(bundle, b -> ConcurrentHashMap.newKeySet()).add(attempt)) {
+      task.addTaskCompletionListener(ctx -> {
+        synchronized (ExecutorModels.class) {
+          Set<Long> users = USERS.get(bundle);
+          users.remove(attempt);
+          if (users.isEmpty()) {
+            USERS.remove(bundle);
+          }
+        }
+      });
+    }
+  }
+
+  /** Closes and drops every held bundle no running task uses. */
+  private static void releaseIdleBundles() {
+    for (String id : Set.copyOf(MODELS.keySet())) {
+      if (USERS.containsKey(id)) {
+        continue;
+      }
+      for (String key : Set.copyOf(ENCODERS.keySet())) {
+        if (key.startsWith(id + "/") && ENCODERS.remove(key) instanceof AutoCloseable c) {
+          closeQuietly(c);
+        }
+      }
+      closeQuietly(MODELS.remove(id));
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("releasing an unused model failed; the garbage collector frees it instead", e);
+    }
   }
 
   /** Tasks of this JVM counted as users of an inference engine now (0 once they completed). */

@@ -62,6 +62,21 @@ class RecipeConfigTest {
   }
 
   @Test
+  void theLongPreFinetuneDiffersFromTheRecipesOnlyInLengthAndDevScoring() {
+    TrainJobConfig recipe = YamlConfig.load(CONF.resolve("prefinetune.yaml"), List.of(
+        "train.steps=768", "train.warmup_steps=50", "train.checkpoint_every=64"),
+        TrainJobConfig.class);
+    TrainJobConfig longer = YamlConfig.load(CONF.resolve("prefinetune-long.yaml"), List.of(),
+        TrainJobConfig.class);
+    assertEquals(recipe.datasets(), longer.datasets(), "the same train pairs");
+    assertEquals(recipe.trainerConfig(), longer.trainerConfig(), "only the schedule differs");
+    assertEquals(4 * (49_281 / 256), longer.train().steps(), "four epochs of whole batches");
+    EvalConfig dev = YamlConfig.load(Path.of("..", longer.eval().config()), List.of(),
+        EvalConfig.class);
+    assertEquals("dev", dev.tasks().get(0).split(), "its checkpoints are scored on dev");
+  }
+
+  @Test
   void theBitextHardNegativesAreMinedFromTrainPairsForEachLanguage() {
     MineConfig german = YamlConfig.load(CONF.resolve("mine-bitext.yaml"), List.of(),
         MineConfig.class);
