@@ -48,6 +48,20 @@ public record BundleConfig(String format, int formatVersion, EncoderConfig model
     return new BundleConfig(format, formatVersion, model, modules, maxSequenceLength, other);
   }
 
+  /**
+   * The same config truncating texts at {@code tokens} tokens.
+   *
+   * @param key names the setting in the error, e.g. {@code max_length}
+   * @throws io.embedspark.error.InvalidInputException unless tokens is in 1..the model's positions
+   */
+  public BundleConfig withMaxSequenceLength(int tokens, String key) {
+    if (tokens <= 0 || tokens > model.maxTokens()) {
+      throw new io.embedspark.error.InvalidInputException(key + " = " + tokens
+          + " must be in 1.." + model.maxTokens() + ", the positions this model has");
+    }
+    return new BundleConfig(format, formatVersion, model, modules, tokens, prompts);
+  }
+
   /** Checks format, version, the model config and its module list, naming the file. */
   public BundleConfig validated(String source) {
     if (!FORMAT.equals(format)) {

@@ -109,6 +109,17 @@ public record CheckpointBundle(BundleConfig config, ModelParameters parameters,
         parameters, tokenizerJson, provenance);
   }
 
+  /**
+   * The same bundle truncating texts at {@code tokens} tokens: a model trained on short texts
+   * can embed longer ones, up to its positions.
+   *
+   * @param key names the setting in the error, e.g. {@code max_length}
+   */
+  public CheckpointBundle withMaxSequenceLength(int tokens, String key) {
+    return new CheckpointBundle(config.withMaxSequenceLength(tokens, key), parameters,
+        tokenizerJson, provenance);
+  }
+
   /** The same bundle declaring the model's own prompts (null: the Gemini task prompts). */
   public CheckpointBundle withPrompts(io.embedspark.data.ModelPrompts prompts) {
     return new CheckpointBundle(config.withPrompts(prompts), parameters, tokenizerJson,

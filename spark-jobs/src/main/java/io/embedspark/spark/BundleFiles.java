@@ -17,11 +17,46 @@ import org.apache.commons.codec.digest.DigestUtils;
  * manifest, and any file it does not list), so only identical bundles share an executor-side
  * copy, and that copy is checked byte for byte before it is reused.
  *
+ * <p>A job may embed with another maximum length than the bundle's ({@link #withMaxLength}): the
+ * files stay as they are, and the executors truncate at the job's length.
+ *
  * @param id content id of the bundle
  * @param files file name to content
+ * @param maxLength tokens per text the job embeds with; null for the bundle's own
  */
-public record BundleFiles(String id, Map<String, byte[]> files) implements Serializable {
-  private static final long serialVersionUID = 1L;
+public record BundleFiles(String id, Map<String, byte[]> files, Integer maxLength)
+    implements Serializable {
+  private static final long serialVersionUID = 2L;
+
+  /**
+   * The same files truncating texts at {@code tokens} tokens instead of the bundle's length
+   * (null: the bundle's).
+   *
+   * @param key names the setting in the error, e.g. {@code max_length}
+   * @throws io.embedspark.error.InvalidInputException beyond the model's positions
+   */
+  public BundleFiles withMaxLength(Integer tokens, String key) {
+    if (tokens == null) {
+      return this;
+    }
+    bundleConfig().withMaxSequenceLength(tokens, key);
+    return new BundleFiles(id, files, tokens);
+  }
+
+  /**
+   * What an executor keeps one model for: the content id, and the length when the job sets
+   * its own.
+   */
+  public String modelKey() {
+    return maxLength == null ? id : id + "@" + maxLength;
+  }
+
+  /** The bundle as the job uses it: read from its files, truncating at the job's length. */
+  public io.embedspark.io.CheckpointBundle read(Path cacheRoot) {
+    io.embedspark.io.CheckpointBundle bundle =
+        io.embedspark.io.CheckpointBundle.read(materialise(cacheRoot));
+    return maxLength == null ? bundle : bundle.withMaxSequenceLength(maxLength, "max_length");
+  }
 
   /** Reads every regular file of a bundle directory. */
   public static BundleFiles of(Path dir) {
@@ -59,7 +94,7 @@ public record BundleFiles(String id, Map<String, byte[]> files) implements Seria
       sha.update(e.getValue());
     }
     return new BundleFiles(org.apache.commons.codec.binary.Hex.encodeHexString(sha.digest()),
-        files);
+        files, null);
   }
 
   /** Reads every file of a bundle directory on any Hadoop file system. */
@@ -119,9 +154,14 @@ public record BundleFiles(String id, Map<String, byte[]> files) implements Seria
 
   /**
    * The bundle's {@code config.json}, read from the bytes without loading the weights (the
-   * executors verify the whole bundle when they load it).
+   * executors verify the whole bundle when they load it), with the job's length if it sets one.
    */
   public io.embedspark.io.BundleConfig config() {
+    io.embedspark.io.BundleConfig config = bundleConfig();
+    return maxLength == null ? config : config.withMaxSequenceLength(maxLength, "max_length");
+  }
+
+  private io.embedspark.io.BundleConfig bundleConfig() {
     byte[] json = files.get(io.embedspark.io.CheckpointBundle.CONFIG);
     if (json == null) {
       throw new io.embedspark.error.CorruptArtifactException("bundle " + id

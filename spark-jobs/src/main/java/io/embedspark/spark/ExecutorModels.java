@@ -3,9 +3,10 @@ package io.embedspark.spark;
 import io.embedspark.embed.BatchEncoder;
 import io.embedspark.embed.CoreShare;
 import io.embedspark.embed.InferenceEngine;
-import io.embedspark.io.CheckpointBundle;
 import io.embedspark.model.EmbeddingModel;
 import io.embedspark.model.NativeThreads;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One inference model per bundle per executor JVM, built on first use from the broadcast bundle
- * and shared by every task that runs there (SameDiff inference is thread-safe).
+ * One inference model per bundle (and maximum length, {@link BundleFiles#modelKey}) per executor
+ * JVM, built on first use from the broadcast bundle and shared by every task that runs there
+ * (SameDiff inference is thread-safe).
  *
  * <p>A JVM that evaluates one checkpoint after another (a training run scoring each checkpoint on
  * dev, the greedy soup, the recipe) would otherwise keep every model it ever loaded, each with its
@@ -35,30 +37,31 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutorModels {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
-  private static final Map<String, EmbeddingModel> MODELS = new ConcurrentHashMap<>();
-  private static final Map<String, BatchEncoder> ENCODERS = new ConcurrentHashMap<>();
+  /** The bundles this JVM holds, by model key; guarded by the class lock. */
+  private static final Map<String, LoadedBundle> BUNDLES = new HashMap<>();
+  /** The running tasks using each bundle, by model key; guarded by the class lock. */
+  private static final Map<String, Set<Long>> USERS = new HashMap<>();
   private static final Map<Integer, CoreShare> SHARES = new ConcurrentHashMap<>();
   private static final Set<Long> JOINED = ConcurrentHashMap.newKeySet();
-  /** The running tasks using each bundle, by bundle id. */
-  private static final Map<String, Set<Long>> USERS = new ConcurrentHashMap<>();
+
+  /** A bundle's model and the encoders built on it, one per inference engine. */
+  private record LoadedBundle(EmbeddingModel model, Map<String, BatchEncoder> encoders) {
+    /** Closes every encoder's sessions, then the model. */
+    void release() {
+      for (BatchEncoder encoder : encoders.values()) {
+        if (encoder instanceof AutoCloseable c) {
+          closeQuietly(c);
+        }
+      }
+      closeQuietly(model);
+    }
+  }
 
   private ExecutorModels() {}
 
   /** The model of a bundle, loading it once per JVM. */
   public static synchronized EmbeddingModel get(BundleFiles files) {
-    TaskContext task = TaskContext.get();
-    if (task != null) {
-      NativeThreads.configure(task.cpus());
-      use(task, files.id());
-    }
-    EmbeddingModel model = MODELS.get(files.id());
-    if (model == null) {
-      releaseIdleBundles();
-      model = CheckpointBundle.read(files.materialise(BundleFiles.cacheRoot()))
-          .toModel(DataType.FLOAT);
-      MODELS.put(files.id(), model);
-    }
-    return model;
+    return load(files).model();
   }
 
   /**
@@ -66,23 +69,43 @@ public final class ExecutorModels {
    * counted among the engine's users until it completes.
    */
   public static synchronized BatchEncoder encoder(BundleFiles files, InferenceEngine engine) {
-    EmbeddingModel model = get(files);
+    LoadedBundle bundle = load(files);
     TaskContext task = TaskContext.get();
     CoreShare share = task == null ? CoreShare.fixed(Runtime.getRuntime().availableProcessors())
         : share(task);
-    return ENCODERS.computeIfAbsent(files.id() + "/" + engine.key(),
-        key -> engine.encoder(model, share));
+    return bundle.encoders().computeIfAbsent(engine.key(),
+        key -> engine.encoder(bundle.model(), share));
   }
 
-  /** The bundles whose models this JVM holds now, by id. */
-  public static synchronized Set<String> heldBundles() {
-    return Set.copyOf(MODELS.keySet());
+  /** The bundles whose models this JVM holds now, by {@link BundleFiles#modelKey}. */
+  static synchronized Set<String> heldBundles() {
+    return Set.copyOf(BUNDLES.keySet());
+  }
+
+  /**
+   * The held bundle, loaded first if needed after releasing the idle ones; a calling task is
+   * counted among its users.
+   */
+  private static LoadedBundle load(BundleFiles files) {
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      NativeThreads.configure(task.cpus());
+      use(task, files.modelKey());
+    }
+    LoadedBundle bundle = BUNDLES.get(files.modelKey());
+    if (bundle == null) {
+      releaseIdleBundles();
+      EmbeddingModel model = files.read(BundleFiles.cacheRoot()).toModel(DataType.FLOAT);
+      bundle = new LoadedBundle(model, new HashMap<>());
+      BUNDLES.put(files.modelKey(), bundle);
+    }
+    return bundle;
   }
 
   /** Counts the task among the bundle's users until it completes. */
   private static void use(TaskContext task, String bundle) {
     long attempt = task.taskAttemptId();
-    if (USERS.computeIfAbsent(bundle, b -> ConcurrentHashMap.newKeySet()).add(attempt)) {
+    if (USERS.computeIfAbsent(bundle, b -> new HashSet<>()).add(attempt)) {
       task.addTaskCompletionListener(ctx -> {
         synchronized (ExecutorModels.class) {
           Set<Long> users = USERS.get(bundle);
@@ -97,17 +120,13 @@ public final class ExecutorModels {
 
   /** Closes and drops every held bundle no running task uses. */
   private static void releaseIdleBundles() {
-    for (String id : Set.copyOf(MODELS.keySet())) {
-      if (USERS.containsKey(id)) {
-        continue;
+    BUNDLES.entrySet().removeIf(held -> {
+      if (USERS.containsKey(held.getKey())) {
+        return false;
       }
-      for (String key : Set.copyOf(ENCODERS.keySet())) {
-        if (key.startsWith(id + "/") && ENCODERS.remove(key) instanceof AutoCloseable c) {
-          closeQuietly(c);
-        }
-      }
-      closeQuietly(MODELS.remove(id));
-    }
+      held.getValue().release();
+      return true;
+    });
   }
 
   private static void closeQuietly(AutoCloseable c) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.embedspark.embed.BatchEncoder;
 import io.embedspark.embed.InferenceEngine;
+import io.embedspark.error.InvalidInputException;
 import io.embedspark.io.TinyBundles;
 import io.embedspark.tokenize.TokenBatch;
 import java.nio.file.Path;
@@ -112,5 +113,20 @@ class ExecutorModelsIT {
     ExecutorModels.encoder(third, ORT);
     assertEquals(Set.of(third.id()), ExecutorModels.heldBundles(),
         "once both tasks completed, neither bundle is in use: both are released");
+  }
+
+  @Test
+  void aJobsOwnMaxLengthGetsAModelOfTheSameFilesTruncatingThere() {
+    BundleFiles longer = first.withMaxLength(TinyBundles.MAX_LENGTH + 16, "max_length");
+    assertEquals(first.id(), longer.id(), "the same files");
+    assertEquals(TinyBundles.MAX_LENGTH + 16, longer.config().maxSequenceLength());
+    assertEquals(TinyBundles.MAX_LENGTH + 16, ExecutorModels.get(longer).tokenizer().maxLength());
+    assertEquals(TinyBundles.MAX_LENGTH, ExecutorModels.get(first).tokenizer().maxLength(),
+        "the bundle's own length is another model");
+    assertSame(first, first.withMaxLength(null, "max_length"));
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> first.withMaxLength(65, "limits.max_length"));
+    assertTrue(e.getMessage().startsWith("limits.max_length = 65 must be in 1..64"),
+        e.getMessage());
   }
 }

@@ -82,9 +82,17 @@ public record EmbedConfig(String model, Input input, String prompt, Output outpu
    *     {@code reject}
    * @param duplicateIds {@code reject} (keep the first occurrence in input order, reject the
    *     others), {@code keep} (embed every row; skips the id shuffle) or {@code fail}
+   * @param maxLength tokens per text, up to the model's positions; default: the bundle's own
+   *     (a model trained on texts cut at 128 tokens can embed longer ones)
    */
-  public record Limits(String tooLong, String duplicateIds) implements Serializable {
-    private static final long serialVersionUID = 1L;
+  public record Limits(String tooLong, String duplicateIds, Integer maxLength)
+      implements Serializable {
+    private static final long serialVersionUID = 2L;
+
+    /** With the bundle's maximum length. */
+    public Limits(String tooLong, String duplicateIds) {
+      this(tooLong, duplicateIds, null);
+    }
 
     /** The too-long policy as a constant (checked at load). */
     public TooLong tooLongPolicy() {
@@ -168,7 +176,7 @@ public record EmbedConfig(String model, Input input, String prompt, Output outpu
         Checks.or(batching.maxRows(), io.embedspark.embed.BucketedEmbedder.DEFAULT_MAX_ROWS), Checks.or(batching.window(), 4_096));
     limits = limits == null ? new Limits(null, null) : limits;
     limits = new Limits(Checks.lower(limits.tooLong(), "truncate"),
-        Checks.lower(limits.duplicateIds(), "reject"));
+        Checks.lower(limits.duplicateIds(), "reject"), limits.maxLength());
     List<String> p = new ArrayList<>();
     if (model == null || model.isBlank()) {
       p.add("model must name a checkpoint bundle directory");
@@ -195,6 +203,9 @@ public record EmbedConfig(String model, Input input, String prompt, Output outpu
     Checks.positive(p, "batching.max_rows", batching.maxRows());
     Checks.positive(p, "batching.window", batching.window());
     Checks.oneOf(p, "limits.too_long", limits.tooLong(), TooLong.class);
+    if (limits.maxLength() != null) {
+      Checks.positive(p, "limits.max_length", limits.maxLength());
+    }
     Checks.oneOf(p, "limits.duplicate_ids", limits.duplicateIds(), DuplicateIds.class);
     try {
       promptTemplateOf(prompt);

@@ -64,7 +64,8 @@ public final class EmbedJob {
             + " a killed run left beside " + out[0]);
       }
     }
-    BundleFiles files = BundleFiles.of(config.model(), hadoop);
+    BundleFiles files = BundleFiles.of(config.model(), hadoop)
+        .withMaxLength(config.limits().maxLength(), "limits.max_length");
     BundleConfig model = files.config();
     config = config.withPrompt(io.embedspark.data.ModelPrompts.resolve(config.prompt(),
         model.prompts()).template());

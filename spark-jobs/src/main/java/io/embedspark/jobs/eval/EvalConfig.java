@@ -33,10 +33,20 @@ import java.util.Set;
  *     the driver; larger samples are fitted over the executors
  * @param engine the inference engine that embeds texts: {@code nd4j} (default) or
  *     {@code onnxruntime} ({@link InferenceEngine})
+ * @param maxLength tokens per text the model embeds, up to its positions; default: the
+ *     bundle's own (a model trained on texts cut at 128 tokens can embed longer ones)
  */
 public record EvalConfig(String model, String name, String output, String work, List<Integer> dims,
     Long seed, Retrieval retrieval, Map<String, String> compare, List<Task> tasks,
-    Long driverFitRows, String engine) {
+    Long driverFitRows, String engine, Integer maxLength) {
+
+  /** With the bundle's maximum length. */
+  public EvalConfig(String model, String name, String output, String work, List<Integer> dims,
+      Long seed, Retrieval retrieval, Map<String, String> compare, List<Task> tasks,
+      Long driverFitRows, String engine) {
+    this(model, name, output, work, dims, seed, retrieval, compare, tasks, driverFitRows, engine,
+        null);
+  }
 
   /** With the default engine. */
   public EvalConfig(String model, String name, String output, String work, List<Integer> dims,
@@ -144,6 +154,9 @@ public record EvalConfig(String model, String name, String output, String work, 
     } catch (InvalidInputException e) {
       p.add(e.getMessage());
     }
+    if (maxLength != null) {
+      Checks.positive(p, "max_length", maxLength);
+    }
     if (driverFitRows < 0) {
       p.add("driver_fit_rows = " + driverFitRows + " must be at least 0");
     }
@@ -246,7 +259,8 @@ public record EvalConfig(String model, String name, String output, String work, 
    */
   public EvalConfig forModel(String bundle, String modelName, String reportDir) {
     return new EvalConfig(bundle, modelName, reportDir, reportDir.replaceAll("/+$", "")
-        + "/embeddings", dims, seed, retrieval, Map.of(), tasks, driverFitRows, engine);
+        + "/embeddings", dims, seed, retrieval, Map.of(), tasks, driverFitRows, engine,
+        maxLength);
   }
 
   /** Whether some task is embedded by the job (so a model is needed). */

@@ -65,7 +65,8 @@ public final class EvalJob {
       throw new InvalidInputException("model must name a checkpoint bundle: some tasks are "
           + "embedded by the job (only retrieval tasks with embeddings need none)");
     }
-    BundleFiles files = noModel ? null : BundleFiles.of(config.model(), hadoop);
+    BundleFiles files = noModel ? null
+        : BundleFiles.of(config.model(), hadoop).withMaxLength(config.maxLength(), "max_length");
     int[] dims = dims(files == null ? null : files.config());
     Broadcast<BundleFiles> bundle = files == null ? null : jsc.broadcast(files);
     TaskFiles taskFiles = new TaskFiles(hadoop);

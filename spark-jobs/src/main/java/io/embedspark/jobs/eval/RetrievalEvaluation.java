@@ -156,7 +156,8 @@ final class RetrievalEvaluation {
   private void embed(EmbedConfig.Input input, String prompt, String output, int[] dims) {
     EmbedConfig c = new EmbedConfig(config.model(), input, prompt,
         new EmbedConfig.Output(output, null, "overwrite", Arrays.stream(dims).boxed().toList(),
-            false, false), null, null, config.engine());
+            false, false), null, new EmbedConfig.Limits(null, null, config.maxLength()),
+        config.engine());
     new EmbedJob(spark, c, progress).run();
   }
 

@@ -31,10 +31,20 @@ import java.util.Locale;
  *     {@code classification}, {@code clustering}, {@code sts} or {@code bitext}): queries and
  *     passages are embedded with the prompts training gives that task, so the negatives are the
  *     ones the finetuned model confuses
+ * @param maxLength tokens per text the model embeds, up to its positions; default: the
+ *     bundle's own
  */
 public record MineConfig(String model, Input input, String output, String work, Integer dim,
     Integer rankFrom, Integer rankTo, Integer negatives, String sampling, Double margin,
-    Double maxScore, Long seed, String engine, String task) {
+    Double maxScore, Long seed, String engine, String task, Integer maxLength) {
+
+  /** With the bundle's maximum length. */
+  public MineConfig(String model, Input input, String output, String work, Integer dim,
+      Integer rankFrom, Integer rankTo, Integer negatives, String sampling, Double margin,
+      Double maxScore, Long seed, String engine, String task) {
+    this(model, input, output, work, dim, rankFrom, rankTo, negatives, sampling, margin,
+        maxScore, seed, engine, task, null);
+  }
 
   /** The tasks training has prompts for ({@link TaskPrompts#gemini}), retrieval first. */
   public static final List<String> TASKS = TaskPrompts.gemini().taskNames();
@@ -142,6 +152,9 @@ public record MineConfig(String model, Input input, String output, String work, 
           + " must satisfy 1 <= rank_from <= rank_to");
     }
     Checks.positive(p, "negatives", negatives);
+    if (maxLength != null) {
+      Checks.positive(p, "max_length", maxLength);
+    }
     Checks.oneOf(p, "sampling", sampling, Sampling.class);
     if (margin.isNaN() || maxScore.isNaN()) {
       p.add("margin and max_score must be numbers");

@@ -70,7 +70,7 @@ public final class MineJob {
 
   public Report run() {
     var bundle = BundleFiles.of(config.model(), spark.sparkContext().hadoopConfiguration())
-        .config();
+        .withMaxLength(config.maxLength(), "max_length").config();
     int fullDim = bundle.model().outputDim();
     int dim = config.dim() == 0 ? fullDim : config.dim();
     if (dim > fullDim) {
@@ -190,7 +190,8 @@ public final class MineJob {
     spark.createDataFrame(rows, TEXTS).write().mode(SaveMode.Overwrite).json(input);
     new EmbedJob(spark, new EmbedConfig(config.model(), new EmbedConfig.Input(input, "jsonl",
         "id", "text", ""), prompt, new EmbedConfig.Output(output, null, "overwrite",
-        List.of(dim), false, false), null, null, config.engine()), progress).run();
+        List.of(dim), false, false), null,
+        new EmbedConfig.Limits(null, null, config.maxLength()), config.engine()), progress).run();
   }
 
   /** Each pair's query-positive score, from the embeddings the job wrote. */

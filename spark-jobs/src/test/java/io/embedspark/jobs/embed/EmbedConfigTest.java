@@ -44,10 +44,11 @@ class EmbedConfigTest {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
         MINIMAL, "conf/embed.yaml", List.of("input.format=csv", "output.mode=append",
             "batching.token_budget=0", "limits.too_long=drop", "limits.duplicate_ids=merge",
-            "output.dims=[0]", "prompt=no placeholder"), EmbedConfig.class));
+            "limits.max_length=0", "output.dims=[0]", "prompt=no placeholder"), EmbedConfig.class));
     for (String key : List.of("input.format = 'csv'", "output.mode = 'append'",
         "batching.token_budget = 0", "limits.too_long = 'drop'",
-        "limits.duplicate_ids = 'merge'", "output.dims contains 0", "must contain {text}")) {
+        "limits.duplicate_ids = 'merge'", "limits.max_length = 0", "output.dims contains 0",
+        "must contain {text}")) {
       assertTrue(e.getMessage().contains(key), key + " in: " + e.getMessage());
     }
     assertTrue(e.getMessage().startsWith("conf/embed.yaml: "), e.getMessage());

@@ -356,6 +356,46 @@ class EmbedJobIT {
   }
 
   @Test
+  void aJobEmbedsUpToItsOwnMaxLengthWhenItSetsOne() {
+    int longer = 64;
+    EmbedConfig base = config("out/longer", "overwrite");
+    EmbedConfig c = new EmbedConfig(base.model(), base.input(), base.prompt(), base.output(),
+        new EmbedConfig.Batching(2 * longer, 8, 16), new EmbedConfig.Limits(null, null, longer));
+    EmbedReport r = new EmbedJob(spark, c, line -> { }).run();
+    CheckpointBundle bundle = CheckpointBundle.read(model);
+    int compared = 0;
+    try (EmbeddingModel cut = bundle.toModel(DataType.FLOAT);
+        EmbeddingModel whole = bundle.withMaxSequenceLength(longer, "max_length")
+            .toModel(DataType.FLOAT)) {
+      long truncatedAtLonger = 0;
+      Map<String, Row> out = rowsById("out/longer");
+      for (Map.Entry<String, String[]> d : TestCorpus.documents().entrySet()) {
+        String text = PromptTemplate.DOCUMENT.apply(d.getValue()[0], d.getValue()[1]);
+        truncatedAtLonger += whole.tokenizer().encode(List.of(text)).truncated()[0] ? 1 : 0;
+        if (!cut.tokenizer().encode(List.of(text)).truncated()[0]) {
+          continue;
+        }
+        float[] embedded = floats(out.get(d.getKey()), "embedding_d16");
+        assertArrayEquals(whole.embedTexts(List.of(text), 1)[0], embedded, 1e-5f, d.getKey());
+        float[] atBundleLength = cut.embedTexts(List.of(text), 1)[0];
+        assertTrue(java.util.stream.IntStream.range(0, embedded.length)
+            .anyMatch(i -> Math.abs(embedded[i] - atBundleLength[i]) > 1e-3f),
+            d.getKey() + ": embedded past the bundle's " + TestCorpus.MAX_LENGTH + " tokens");
+        compared++;
+      }
+      assertEquals(truncatedAtLonger, r.truncated());
+    }
+    assertTrue(compared > 0 && firstReport.truncated() > 0,
+        "some documents are longer than the bundle's length");
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> new EmbedJob(spark, new EmbedConfig(base.model(), base.input(), base.prompt(),
+            base.output(), base.batching(), new EmbedConfig.Limits(null, null, 65)),
+            line -> { }).run());
+    assertTrue(e.getMessage().contains("limits.max_length = 65 must be in 1..64"),
+        e.getMessage());
+  }
+
+  @Test
   void parquetInputWithNumericIdsAndCustomColumnNames() {
     org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
         .add("doc_no", org.apache.spark.sql.types.DataTypes.LongType)

@@ -154,6 +154,30 @@ class EvalJobIT {
   }
 
   @Test
+  void aSuiteSettingMaxLengthEmbedsEveryTaskUpToIt() throws IOException {
+    EvalConfig c = suite(model.toString(), root.resolve("report-64").toString(), null);
+    List<EvalConfig.Task> tasks = c.tasks().stream()
+        .filter(t -> t.type().equals("retrieval") || t.type().equals("bitext")).toList();
+    EvalConfig longer = new EvalConfig(c.model(), c.name(), c.output(), c.work(), c.dims(),
+        c.seed(), c.retrieval(), c.compare(), tasks, c.driverFitRows(), null, 64);
+    EvalReport r = new EvalJob(spark, longer, line -> { }).run();
+    for (String side : List.of("queries", "corpus")) {
+      try (java.util.stream.Stream<Path> files = Files.list(
+          Path.of(longer.work(), "retrieval", side))) {
+        for (Path part : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+          assertEquals("64", io.embedspark.jobs.embed.ParquetFiles.read(part, "embedding_d16")
+              .footer().get("embedspark.model.max_sequence_length"), side);
+        }
+      }
+    }
+    // Negative control: the bundle's 32 tokens cut the sample's documents and translations.
+    for (String task : List.of("retrieval", "bitext")) {
+      assertTrue(Math.abs(r.main(task, 16) - report.main(task, 16)) > 1e-4,
+          task + ": " + r.main(task, 16) + " against " + report.main(task, 16));
+    }
+  }
+
+  @Test
   void theOnnxRuntimeEngineScoresTheSuiteAsNd4jDoes() {
     EvalConfig c = suite(model.toString(), root.resolve("report-ort").toString(), null);
     EvalConfig ort = new EvalConfig(c.model(), c.name(), c.output(), c.work(), c.dims(),
@@ -317,6 +341,10 @@ class EvalJobIT {
     }
     new EvalConfig("m", null, null, null, null, null, null, null,
         List.of(task("debian.v1", "bitext", Path.of("b"), null, null)), null);
+    e = assertThrows(InvalidInputException.class, () -> new EvalConfig("m", null, null, null,
+        null, null, null, null, List.of(task("x", "bitext", Path.of("b"), null, null)), null,
+        null, 0));
+    assertTrue(e.getMessage().contains("max_length = 0 must be positive"), e.getMessage());
   }
 
   private static List<Hit> exhaustive(float[] q, Map<String, float[]> docs,

@@ -24,11 +24,12 @@ class MineConfigTest {
   @Test
   void everyBadValueIsNamedAtOnce() {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
-        "model: m\ninput: {path: p}\ntask: bitex\nrank_from: 0\nsampling: best\n", "m.yaml",
+        "model: m\ninput: {path: p}\ntask: bitex\nrank_from: 0\nsampling: best\n"
+            + "max_length: -8\n", "m.yaml",
         List.of(), MineConfig.class));
     for (String key : List.of(
         "task = 'bitex' must be one of retrieval, bitext, classification, clustering, sts",
-        "rank_from = 0", "sampling")) {
+        "rank_from = 0", "sampling", "max_length = -8")) {
       assertTrue(e.getMessage().contains(key), key + " in " + e.getMessage());
     }
   }
