@@ -77,6 +77,26 @@ class RecipeConfigTest {
   }
 
   @Test
+  void theLongDescriptionsAreASecondTrainDatasetBesideEachLanguagesShortOnes() {
+    TrainJobConfig shortOnly = YamlConfig.load(CONF.resolve("mbert-bitext.yaml"), List.of(),
+        TrainJobConfig.class);
+    TrainJobConfig withLong = YamlConfig.load(CONF.resolve("mbert-bitext-long.yaml"), List.of(),
+        TrainJobConfig.class);
+    assertEquals(shortOnly.trainerConfig(), withLong.trainerConfig());
+    assertEquals(shortOnly.model(), withLong.model());
+    assertEquals(2 * shortOnly.datasets().size(), withLong.datasets().size());
+    for (int i = 0; i < shortOnly.datasets().size(); i++) {
+      TrainJobConfig.Dataset s = shortOnly.datasets().get(i);
+      TrainJobConfig.Dataset l = withLong.datasets().get(2 * i + 1);
+      assertEquals(s, withLong.datasets().get(2 * i), s.name());
+      assertEquals(s.path(), l.path(), l.name());
+      assertEquals(Map.of("split", "train"), l.where(), l.name());
+      assertEquals(s.fields().query().replace("_short", "_long"), l.fields().query(), l.name());
+      assertEquals("en_long", l.fields().positive(), l.name());
+    }
+  }
+
+  @Test
   void theBitextHardNegativesAreMinedFromTrainPairsForEachLanguage() {
     MineConfig german = YamlConfig.load(CONF.resolve("mine-bitext.yaml"), List.of(),
         MineConfig.class);
