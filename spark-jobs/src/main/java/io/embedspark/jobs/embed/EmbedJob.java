@@ -41,10 +41,29 @@ public final class EmbedJob {
   /** The job's config; its prompt becomes the model's own once the bundle is read. */
   private EmbedConfig config;
   private final Consumer<String> progress;
+  /** The bundle at {@code config.model()}, when the caller has read it; else read by the run. */
+  private final BundleFiles files;
 
   public EmbedJob(SparkSession spark, EmbedConfig config, Consumer<String> progress) {
+    this(spark, config, null, progress);
+  }
+
+  /**
+   * A job embedding with a bundle its caller has already read (and checked), as another job does
+   * that embeds with the model it evaluates or mines with: the files are read and hashed once.
+   *
+   * @param files the bundle at {@code config.model()}, with the length to embed at ({@link
+   *     BundleFiles#withMaxLength}); the config's {@code limits.max_length} must then be unset
+   */
+  public EmbedJob(SparkSession spark, EmbedConfig config, BundleFiles files,
+      Consumer<String> progress) {
+    if (files != null && config.limits().maxLength() != null) {
+      throw new IllegalArgumentException("limits.max_length is set both in the config ("
+          + config.limits().maxLength() + ") and by the caller's bundle files");
+    }
     this.spark = spark;
     this.config = config;
+    this.files = files;
     this.progress = progress;
   }
 
@@ -64,7 +83,7 @@ public final class EmbedJob {
             + " a killed run left beside " + out[0]);
       }
     }
-    BundleFiles files = BundleFiles.of(config.model(), hadoop)
+    BundleFiles files = this.files != null ? this.files : BundleFiles.of(config.model(), hadoop)
         .withMaxLength(config.limits().maxLength(), "limits.max_length");
     BundleConfig model = files.config();
     config = config.withPrompt(io.embedspark.data.ModelPrompts.resolve(config.prompt(),

@@ -89,7 +89,7 @@ public final class EvalJob {
         TaskType type = TaskType.parse(task.type());
         main.put(task.name(), type.primaryMetric());
         if (type == TaskType.RETRIEVAL) {
-          RetrievalEvaluation.Result r = new RetrievalEvaluation(spark, config, progress)
+          RetrievalEvaluation.Result r = new RetrievalEvaluation(spark, config, files, progress)
               .run(task, dims);
           metrics.putAll(r.model());
           bm25.putAll(r.bm25());

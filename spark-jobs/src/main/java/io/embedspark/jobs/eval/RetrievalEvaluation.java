@@ -10,6 +10,8 @@ import io.embedspark.eval.tasks.ReportKeys;
 import io.embedspark.eval.tasks.TaskType;
 import io.embedspark.jobs.embed.EmbedConfig;
 import io.embedspark.jobs.embed.EmbedJob;
+import io.embedspark.jobs.embed.EmbedReport;
+import io.embedspark.spark.BundleFiles;
 import io.embedspark.spark.VectorColumns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,11 +47,15 @@ final class RetrievalEvaluation {
   private final SparkSession spark;
   private final EvalConfig config;
   private final TaskFiles files;
+  /** The evaluated bundle at the eval's length; null when every retrieval task has embeddings. */
+  private final BundleFiles model;
   private final Consumer<String> progress;
 
-  RetrievalEvaluation(SparkSession spark, EvalConfig config, Consumer<String> progress) {
+  RetrievalEvaluation(SparkSession spark, EvalConfig config, BundleFiles model,
+      Consumer<String> progress) {
     this.spark = spark;
     this.config = config;
+    this.model = model;
     this.files = new TaskFiles(spark.sparkContext().hadoopConfiguration());
     this.progress = progress;
   }
@@ -74,10 +80,13 @@ final class RetrievalEvaluation {
       // Named prompts are resolved by the embed job against the model's own prompts.
       String queryPrompt = task.prompt() == null || task.prompt().isBlank() ? "query"
           : task.prompt();
-      embed(new EmbedConfig.Input(dir + "/corpus.jsonl", "beir", null, null, null),
-          "document", corpusEmbeddings, dims);
-      embed(new EmbedConfig.Input(queriesFile, "jsonl", "_id", "text", ""),
-          queryPrompt, queryEmbeddings, dims);
+      long corpusCut = embed(new EmbedConfig.Input(dir + "/corpus.jsonl", "beir", null, null,
+          null), "document", corpusEmbeddings, dims).truncated();
+      long queriesCut = embed(new EmbedConfig.Input(queriesFile, "jsonl", "_id", "text", ""),
+          queryPrompt, queryEmbeddings, dims).truncated();
+      // How many texts the model saw only in part, at the length it embedded with.
+      details.put(task.name() + "/truncated", Map.of("corpus", corpusCut, "queries", queriesCut,
+          "max_length", model.config().maxSequenceLength()));
     }
     details.put(task.name() + "/embeddings", Map.of("corpus", corpusEmbeddings, "queries",
         queryEmbeddings));
@@ -153,12 +162,11 @@ final class RetrievalEvaluation {
     return new Result(model, bm25, details, perQuery);
   }
 
-  private void embed(EmbedConfig.Input input, String prompt, String output, int[] dims) {
+  private EmbedReport embed(EmbedConfig.Input input, String prompt, String output, int[] dims) {
     EmbedConfig c = new EmbedConfig(config.model(), input, prompt,
         new EmbedConfig.Output(output, null, "overwrite", Arrays.stream(dims).boxed().toList(),
-            false, false), null, new EmbedConfig.Limits(null, null, config.maxLength()),
-        config.engine());
-    new EmbedJob(spark, c, progress).run();
+            false, false), null, null, config.engine());
+    return new EmbedJob(spark, c, model, progress).run();
   }
 
   /** Per dim, the vectors of the queries in order, read from the embed job's output. */

@@ -5,6 +5,7 @@ import io.embedspark.data.ModelPrompts;
 import io.embedspark.data.TaskPrompts;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.eval.Hit;
+import io.embedspark.io.BundleConfig;
 import io.embedspark.jobs.embed.EmbedConfig;
 import io.embedspark.jobs.embed.EmbedJob;
 import io.embedspark.jobs.eval.DistributedTopK;
@@ -69,13 +70,6 @@ public final class MineJob {
   }
 
   public Report run() {
-    var bundle = BundleFiles.of(config.model(), spark.sparkContext().hadoopConfiguration())
-        .withMaxLength(config.maxLength(), "max_length").config();
-    int fullDim = bundle.model().outputDim();
-    int dim = config.dim() == 0 ? fullDim : config.dim();
-    if (dim > fullDim) {
-      throw new InvalidInputException("dim = " + dim + " is more than the model's " + fullDim);
-    }
     List<String[]> pairs = readPairs();
     Map<String, String> passageIds = new LinkedHashMap<>();
     for (String[] p : pairs) {
@@ -83,20 +77,8 @@ public final class MineJob {
     }
     Map<String, String> passageText = new HashMap<>();
     passageIds.forEach((text, id) -> passageText.put(id, text));
-    progress.accept("mine: " + pairs.size() + " pairs, " + passageIds.size()
-        + " distinct positives as the candidate pool, embedded with the " + config.task()
-        + " prompts");
     String work = config.work().replaceAll("/+$", "");
-    List<Row> queryRows = new ArrayList<>();
-    for (int i = 0; i < pairs.size(); i++) {
-      queryRows.add(RowFactory.create("q" + i, pairs.get(i)[1]));
-    }
-    List<Row> passageRows = new ArrayList<>();
-    passageIds.forEach((text, id) -> passageRows.add(RowFactory.create(id, text)));
-    TaskPrompts.Pair prompts = ModelPrompts.training(bundle.prompts()).of(config.task());
-    embed(queryRows, work + "/queries-input", work + "/queries", prompts.query().template(), dim);
-    embed(passageRows, work + "/passages-input", work + "/passages",
-        prompts.document().template(), dim);
+    int dim = embed(pairs, passageIds, work);
 
     String column = VectorColumns.name(dim);
     float[][] queries = new float[pairs.size()][];
@@ -186,12 +168,44 @@ public final class MineJob {
     return out;
   }
 
-  private void embed(List<Row> rows, String input, String output, String prompt, int dim) {
+  /**
+   * Embeds every query and every distinct positive with the bundle, read once (its files are not
+   * kept for the search), into {@code work/queries} and {@code work/passages}.
+   *
+   * @return the dim searched at
+   */
+  private int embed(List<String[]> pairs, Map<String, String> passageIds, String work) {
+    BundleFiles files = BundleFiles.of(config.model(), spark.sparkContext().hadoopConfiguration())
+        .withMaxLength(config.maxLength(), "max_length");
+    BundleConfig bundle = files.config();
+    int fullDim = bundle.model().outputDim();
+    int dim = config.dim() == 0 ? fullDim : config.dim();
+    if (dim > fullDim) {
+      throw new InvalidInputException("dim = " + dim + " is more than the model's " + fullDim);
+    }
+    progress.accept("mine: " + pairs.size() + " pairs, " + passageIds.size()
+        + " distinct positives as the candidate pool, embedded with the " + config.task()
+        + " prompts");
+    List<Row> queryRows = new ArrayList<>();
+    for (int i = 0; i < pairs.size(); i++) {
+      queryRows.add(RowFactory.create("q" + i, pairs.get(i)[1]));
+    }
+    List<Row> passageRows = new ArrayList<>();
+    passageIds.forEach((text, id) -> passageRows.add(RowFactory.create(id, text)));
+    TaskPrompts.Pair prompts = ModelPrompts.training(bundle.prompts()).of(config.task());
+    embed(files, queryRows, work + "/queries-input", work + "/queries",
+        prompts.query().template(), dim);
+    embed(files, passageRows, work + "/passages-input", work + "/passages",
+        prompts.document().template(), dim);
+    return dim;
+  }
+
+  private void embed(BundleFiles files, List<Row> rows, String input, String output,
+      String prompt, int dim) {
     spark.createDataFrame(rows, TEXTS).write().mode(SaveMode.Overwrite).json(input);
     new EmbedJob(spark, new EmbedConfig(config.model(), new EmbedConfig.Input(input, "jsonl",
         "id", "text", ""), prompt, new EmbedConfig.Output(output, null, "overwrite",
-        List.of(dim), false, false), null,
-        new EmbedConfig.Limits(null, null, config.maxLength()), config.engine()), progress).run();
+        List.of(dim), false, false), null, null, config.engine()), files, progress).run();
   }
 
   /** Each pair's query-positive score, from the embeddings the job wrote. */

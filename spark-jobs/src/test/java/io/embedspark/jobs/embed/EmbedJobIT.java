@@ -393,6 +393,10 @@ class EmbedJobIT {
             line -> { }).run());
     assertTrue(e.getMessage().contains("limits.max_length = 65 must be in 1..64"),
         e.getMessage());
+    // A caller passing its own bundle files carries the length in them, not in the config too.
+    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+        () -> new EmbedJob(spark, c, io.embedspark.spark.BundleFiles.of(model), line -> { }));
+    assertTrue(twice.getMessage().contains("limits.max_length"), twice.getMessage());
   }
 
   @Test

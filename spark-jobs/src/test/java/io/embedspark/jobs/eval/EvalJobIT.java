@@ -170,6 +170,27 @@ class EvalJobIT {
         }
       }
     }
+    // The report counts the documents each length cut, as the bundle's tokenizer counts them.
+    io.embedspark.io.CheckpointBundle bundle = io.embedspark.io.CheckpointBundle.read(model);
+    for (int[] at : new int[][] {{32, 0}, {64, 1}}) {
+      EvalReport scored = at[1] == 0 ? report : r;
+      long expected = 0;
+      try (io.embedspark.model.EmbeddingModel m = (at[0] == 32 ? bundle
+          : bundle.withMaxSequenceLength(at[0], "max_length"))
+          .toModel(org.nd4j.linalg.api.buffer.DataType.FLOAT)) {
+        for (var row : io.embedspark.data.JsonlTexts.rows(
+            SAMPLE.resolve("retrieval/corpus.jsonl"))) {
+          String text = io.embedspark.data.PromptTemplate.DOCUMENT.apply(
+              row.path("title").asText(""), row.get("text").asText());
+          expected += m.tokenizer().encode(List.of(text)).truncated()[0] ? 1 : 0;
+        }
+      }
+      Map<?, ?> truncated = (Map<?, ?>) scored.details().get("retrieval/truncated");
+      assertEquals(expected, ((Number) truncated.get("corpus")).longValue(), "at " + at[0]);
+      assertEquals(at[0], ((Number) truncated.get("max_length")).intValue());
+    }
+    assertTrue(((Number) ((Map<?, ?>) report.details().get("retrieval/truncated"))
+        .get("corpus")).longValue() > 0, "the bundle's 32 tokens cut some documents");
     // Negative control: the bundle's 32 tokens cut the sample's documents and translations.
     for (String task : List.of("retrieval", "bitext")) {
       assertTrue(Math.abs(r.main(task, 16) - report.main(task, 16)) > 1e-4,

@@ -165,6 +165,50 @@ class MineJobIT {
     }
   }
 
+  @Test
+  void aMaxLengthEmbedsTheQueriesAndPassagesUpToIt(@TempDir Path tmp) throws IOException {
+    Path pairs = tmp.resolve("pairs.jsonl");
+    Files.write(pairs, Files.readAllLines(SAMPLE.resolve("pairs/train.jsonl")).subList(0, 40));
+    Path model = tmp.resolve("model");
+    CheckpointBundle bundle = tinyModel(pairs);
+    bundle.write(model, true);
+    MineConfig.Input input = new MineConfig.Input(pairs.toString(), "jsonl", "id", "query",
+        "passage");
+    MineConfig config = new MineConfig(model.toString(), input, tmp.resolve("mined").toString(),
+        null, 8, 1, 5, 1, "top", -1.0, 1.0, 1L, null, "bitext", 64);
+    Map<String, Double> mined = positiveScores(config);
+    for (String side : List.of("queries", "passages")) {
+      try (java.util.stream.Stream<Path> files = Files.list(
+          Path.of(config.work(), side))) {
+        for (Path part : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+          assertEquals("64", io.embedspark.jobs.embed.ParquetFiles.read(part, "embedding_d8")
+              .footer().get("embedspark.model.max_sequence_length"), side);
+        }
+      }
+    }
+
+    // Independent check: the bundle cut at 64 tokens (its positions) on the texts as they are.
+    List<String> queries = new ArrayList<>();
+    List<String> positives = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (var row : JsonlTexts.rows(pairs)) {
+      ids.add(row.get("id").asText());
+      queries.add(row.get("query").asText());
+      positives.add(row.get("passage").asText());
+    }
+    try (EmbeddingModel longer = bundle.withMaxSequenceLength(64, "max_length")
+        .toModel(DataType.FLOAT); EmbeddingModel own = bundle.toModel(DataType.FLOAT)) {
+      double[] expected = cosines(longer, queries, positives);
+      double[] cut = cosines(own, queries, positives);
+      double largestGap = 0;
+      for (int i = 0; i < ids.size(); i++) {
+        assertEquals(expected[i], mined.get(ids.get(i)), 1e-4, "pair " + ids.get(i));
+        largestGap = Math.max(largestGap, Math.abs(expected[i] - cut[i]));
+      }
+      assertTrue(largestGap > 1e-2, "negative control: the bundle's 24 tokens cut passages");
+    }
+  }
+
   /** A tiny model over the pairs' texts with spread weights, so that texts differ. */
   private static CheckpointBundle tinyModel(Path pairs) throws IOException {
     CheckpointBundle init = PresetModels.initialise("tiny",

@@ -17,44 +17,48 @@ import org.junit.jupiter.api.Test;
 class RecipeConfigTest {
   private static final Path CONF = Path.of("../conf/recipe");
 
+  /** A config file read as a job reads it, with {@code --set} overrides. */
+  private static <T> T load(Class<T> type, Path file, String... sets) {
+    return YamlConfig.load(file, List.of(sets), type);
+  }
+
+  /** A path a config names, relative to the project root as the jobs run. */
+  private static Path fromRoot(String path) {
+    return Path.of("..", path);
+  }
+
   @Test
   void theShippedRecipeAndItsStagesAreValid() {
-    RecipeConfig recipe = YamlConfig.load(CONF.resolve("recipe.yaml"), List.of(),
-        RecipeConfig.class);
+    RecipeConfig recipe = load(RecipeConfig.class, CONF.resolve("recipe.yaml"));
     assertEquals("minilm", recipe.start().model());
     assertEquals(List.of(96, 192, 384), recipe.start().matryoshkaDims());
     assertEquals(RecipeConfig.MODELS, recipe.evaluate());
-    TrainJobConfig pre = YamlConfig.load(Path.of("..", recipe.prefinetune()), List.of(),
-        TrainJobConfig.class);
+    TrainJobConfig pre = load(TrainJobConfig.class, fromRoot(recipe.prefinetune()));
     assertEquals(Map.of("split", "train"), pre.datasets().get(0).where(),
         "the pre-finetune reads the train split only");
     assertEquals(256, pre.train().globalBatchSize());
-    MineConfig mine = YamlConfig.load(Path.of("..", recipe.mine()), List.of(), MineConfig.class);
+    MineConfig mine = load(MineConfig.class, fromRoot(recipe.mine()));
     assertEquals(Map.of("split", "train"), mine.input().where());
-    TrainJobConfig fine = YamlConfig.load(Path.of("..", recipe.finetune()), List.of(),
-        TrainJobConfig.class);
+    TrainJobConfig fine = load(TrainJobConfig.class, fromRoot(recipe.finetune()));
     assertEquals("finetune", fine.stage());
     assertEquals("label", fine.datasets().get(0).fields().positive(),
         "classification as (text, label text) pairs");
     for (TrainJobConfig.Dataset d : fine.datasets().subList(1, fine.datasets().size())) {
       assertEquals(Map.of("split", "train"), d.where(), d.name());
     }
-    EvalConfig dev = YamlConfig.load(Path.of("..", fine.eval().config()), List.of(),
-        EvalConfig.class);
+    EvalConfig dev = load(EvalConfig.class, fromRoot(fine.eval().config()));
     assertEquals("dev", dev.tasks().get(0).split(), "checkpoints are chosen on dev, not test");
-    YamlConfig.load(Path.of("..", recipe.test()), List.of(), EvalConfig.class);
+    load(EvalConfig.class, fromRoot(recipe.test()));
   }
 
   @Test
   void theMultilingualBitextStageReadsTrainPairsAndIsScoredOnTest() {
-    TrainJobConfig bitext = YamlConfig.load(CONF.resolve("mbert-bitext.yaml"), List.of(),
-        TrainJobConfig.class);
+    TrainJobConfig bitext = load(TrainJobConfig.class, CONF.resolve("mbert-bitext.yaml"));
     assertEquals(5, bitext.datasets().size());
     for (TrainJobConfig.Dataset d : bitext.datasets()) {
       assertEquals(Map.of("split", "train"), d.where(), d.name());
     }
-    EvalConfig eval = YamlConfig.load(CONF.resolve("eval-bitext.yaml"), List.of(),
-        EvalConfig.class);
+    EvalConfig eval = load(EvalConfig.class, CONF.resolve("eval-bitext.yaml"));
     assertEquals(5, eval.tasks().size());
     for (var t : eval.tasks()) {
       assertTrue(t.path().contains("mining_test_"), "scored on the test split: " + t.path());
@@ -63,25 +67,21 @@ class RecipeConfigTest {
 
   @Test
   void theLongPreFinetuneDiffersFromTheRecipesOnlyInLengthAndDevScoring() {
-    TrainJobConfig recipe = YamlConfig.load(CONF.resolve("prefinetune.yaml"), List.of(
-        "train.steps=768", "train.warmup_steps=50", "train.checkpoint_every=64"),
-        TrainJobConfig.class);
-    TrainJobConfig longer = YamlConfig.load(CONF.resolve("prefinetune-long.yaml"), List.of(),
-        TrainJobConfig.class);
+    TrainJobConfig recipe = load(TrainJobConfig.class, CONF.resolve("prefinetune.yaml"),
+        "train.steps=768", "train.warmup_steps=50", "train.checkpoint_every=64");
+    TrainJobConfig longer = load(TrainJobConfig.class, CONF.resolve("prefinetune-long.yaml"));
     assertEquals(recipe.datasets(), longer.datasets(), "the same train pairs");
     assertEquals(recipe.trainerConfig(), longer.trainerConfig(), "only the schedule differs");
     assertEquals(4 * (49_281 / 256), longer.train().steps(), "four epochs of whole batches");
-    EvalConfig dev = YamlConfig.load(Path.of("..", longer.eval().config()), List.of(),
-        EvalConfig.class);
+    EvalConfig dev = load(EvalConfig.class, fromRoot(longer.eval().config()));
     assertEquals("dev", dev.tasks().get(0).split(), "its checkpoints are scored on dev");
   }
 
   @Test
   void theLongDescriptionsAreASecondTrainDatasetBesideEachLanguagesShortOnes() {
-    TrainJobConfig shortOnly = YamlConfig.load(CONF.resolve("mbert-bitext.yaml"), List.of(),
-        TrainJobConfig.class);
-    TrainJobConfig withLong = YamlConfig.load(CONF.resolve("mbert-bitext-long.yaml"), List.of(),
-        TrainJobConfig.class);
+    TrainJobConfig shortOnly = load(TrainJobConfig.class, CONF.resolve("mbert-bitext.yaml"));
+    TrainJobConfig withLong = load(TrainJobConfig.class,
+        CONF.resolve("mbert-bitext-long.yaml"));
     assertEquals(shortOnly.trainerConfig(), withLong.trainerConfig());
     assertEquals(shortOnly.model(), withLong.model());
     assertEquals(2 * shortOnly.datasets().size(), withLong.datasets().size());
@@ -98,18 +98,16 @@ class RecipeConfigTest {
 
   @Test
   void theBitextHardNegativesAreMinedFromTrainPairsForEachLanguage() {
-    MineConfig german = YamlConfig.load(CONF.resolve("mine-bitext.yaml"), List.of(),
-        MineConfig.class);
+    MineConfig german = load(MineConfig.class, CONF.resolve("mine-bitext.yaml"));
     assertEquals(Map.of("split", "train"), german.input().where());
     assertEquals("de_short", german.input().query());
     assertEquals(1, german.rankFrom(), "the nearest English texts are the hard ones");
-    MineConfig russian = YamlConfig.load(CONF.resolve("mine-bitext.yaml"), List.of(
+    MineConfig russian = load(MineConfig.class, CONF.resolve("mine-bitext.yaml"),
         "input.path=../shared/data/debian/bitext/en-ru.jsonl.gz", "input.query=ru_short",
-        "output=runs/mbert-bitext/mine/ru"), MineConfig.class);
+        "output=runs/mbert-bitext/mine/ru");
     assertEquals("ru_short", russian.input().query());
 
-    TrainJobConfig mined = YamlConfig.load(CONF.resolve("mbert-bitext-mined.yaml"), List.of(),
-        TrainJobConfig.class);
+    TrainJobConfig mined = load(TrainJobConfig.class, CONF.resolve("mbert-bitext-mined.yaml"));
     assertEquals(german.model(), mined.model(), "trained on from the model that mined");
     List<String> languages = List.of("de", "fr", "es", "ja", "ru");
     for (int i = 0; i < languages.size(); i++) {
@@ -123,25 +121,21 @@ class RecipeConfigTest {
   @Test
   void eachAblationsArmsDifferOnlyInWhatTheyMeasure() {
     Path dir = CONF.resolve("ablation");
-    TrainJobConfig mined = YamlConfig.load(dir.resolve("retrieval-mined.yaml"), List.of(),
-        TrainJobConfig.class);
-    TrainJobConfig pairs = YamlConfig.load(dir.resolve("retrieval-pairs.yaml"), List.of(),
-        TrainJobConfig.class);
+    TrainJobConfig mined = load(TrainJobConfig.class, dir.resolve("retrieval-mined.yaml"));
+    TrainJobConfig pairs = load(TrainJobConfig.class, dir.resolve("retrieval-pairs.yaml"));
     assertEquals(mined.trainerConfig(), pairs.trainerConfig());
     assertEquals(mined.model(), pairs.model());
     assertEquals("negatives", mined.datasets().get(0).fields().negatives());
     assertEquals(Map.of("split", "train"), pairs.datasets().get(0).where());
 
-    TrainJobConfig masked = YamlConfig.load(dir.resolve("sections.yaml"), List.of(),
-        TrainJobConfig.class);
-    TrainJobConfig unmasked = YamlConfig.load(dir.resolve("sections.yaml"),
-        List.of("train.duplicate_mask=false"), TrainJobConfig.class);
+    TrainJobConfig masked = load(TrainJobConfig.class, dir.resolve("sections.yaml"));
+    TrainJobConfig unmasked = load(TrainJobConfig.class, dir.resolve("sections.yaml"),
+        "train.duplicate_mask=false");
     assertTrue(masked.trainerConfig().duplicateMask());
     assertEquals(masked.trainerConfig().toString().replace("duplicateMask=true",
         "duplicateMask=false"), unmasked.trainerConfig().toString(), "only the mask differs");
 
-    EvalConfig sections = YamlConfig.load(dir.resolve("eval-dev-sections.yaml"), List.of(),
-        EvalConfig.class);
+    EvalConfig sections = load(EvalConfig.class, dir.resolve("eval-dev-sections.yaml"));
     assertTrue(sections.tasks().get(0).test().endsWith("classification/dev.jsonl"),
         "scored on the dev split: " + sections.tasks().get(0).test());
   }
