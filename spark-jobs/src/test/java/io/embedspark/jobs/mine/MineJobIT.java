@@ -126,35 +126,22 @@ class MineJobIT {
   @Test
   void queriesAndPassagesAreEmbeddedWithThePromptsOfTheTaskTheFinetuneTrains(@TempDir Path tmp)
       throws IOException {
-    Path pairs = tmp.resolve("pairs.jsonl");
-    Files.write(pairs, Files.readAllLines(SAMPLE.resolve("pairs/train.jsonl")).subList(0, 40));
-    Path model = tmp.resolve("model");
-    CheckpointBundle bundle = tinyModel(pairs);
-    bundle.write(model, true);
-    MineConfig.Input input = new MineConfig.Input(pairs.toString(), "jsonl", "id", "query",
-        "passage");
-    Map<String, Double> bitext = positiveScores(new MineConfig(model.toString(), input,
+    Fixture f = Fixture.write(tmp);
+    Map<String, Double> bitext = positiveScores(new MineConfig(f.model(), f.input(),
         tmp.resolve("bitext").toString(), null, 8, 1, 5, 1, "top", -1.0, 1.0, 1L, null,
         "bitext"));
-    Map<String, Double> retrieval = positiveScores(new MineConfig(model.toString(), input,
+    Map<String, Double> retrieval = positiveScores(new MineConfig(f.model(), f.input(),
         tmp.resolve("retrieval").toString(), null, 8, 1, 5, 1, "top", -1.0, 1.0, 1L));
 
     // Independent check: the bundle's own model on the texts as they are (bitext: no prompt),
     // and with Gemini's retrieval prompts (the default task), at 8 dims.
-    List<String> queries = new ArrayList<>();
-    List<String> positives = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
-    for (var row : JsonlTexts.rows(pairs)) {
-      ids.add(row.get("id").asText());
-      queries.add(row.get("query").asText());
-      positives.add(row.get("passage").asText());
-    }
     TaskPrompts gemini = TaskPrompts.gemini();
-    try (EmbeddingModel m = bundle.toModel(DataType.FLOAT)) {
-      double[] plain = cosines(m, queries, positives);
+    List<String> ids = f.ids();
+    try (EmbeddingModel m = f.bundle().toModel(DataType.FLOAT)) {
+      double[] plain = cosines(m, f.queries(), f.positives());
       double[] prompted = cosines(m,
-          queries.stream().map(q -> gemini.query("retrieval", q)).toList(),
-          positives.stream().map(p -> gemini.document("retrieval", p)).toList());
+          f.queries().stream().map(q -> gemini.query("retrieval", q)).toList(),
+          f.positives().stream().map(p -> gemini.document("retrieval", p)).toList());
       double largestGap = 0;
       for (int i = 0; i < ids.size(); i++) {
         assertEquals(plain[i], bitext.get(ids.get(i)), 1e-4, "bitext, pair " + ids.get(i));
@@ -167,20 +154,13 @@ class MineJobIT {
 
   @Test
   void aMaxLengthEmbedsTheQueriesAndPassagesUpToIt(@TempDir Path tmp) throws IOException {
-    Path pairs = tmp.resolve("pairs.jsonl");
-    Files.write(pairs, Files.readAllLines(SAMPLE.resolve("pairs/train.jsonl")).subList(0, 40));
-    Path model = tmp.resolve("model");
-    CheckpointBundle bundle = tinyModel(pairs);
-    bundle.write(model, true);
-    MineConfig.Input input = new MineConfig.Input(pairs.toString(), "jsonl", "id", "query",
-        "passage");
-    MineConfig config = new MineConfig(model.toString(), input, tmp.resolve("mined").toString(),
+    Fixture f = Fixture.write(tmp);
+    MineConfig config = new MineConfig(f.model(), f.input(), tmp.resolve("mined").toString(),
         null, 8, 1, 5, 1, "top", -1.0, 1.0, 1L, null, "bitext", 64);
     Map<String, Double> mined = positiveScores(config);
     for (String side : List.of("queries", "passages")) {
-      try (java.util.stream.Stream<Path> files = Files.list(
-          Path.of(config.work(), side))) {
-        for (Path part : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+      try (java.util.stream.Stream<Path> files = Files.list(Path.of(config.work(), side))) {
+        for (Path part : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
           assertEquals("64", io.embedspark.jobs.embed.ParquetFiles.read(part, "embedding_d8")
               .footer().get("embedspark.model.max_sequence_length"), side);
         }
@@ -188,24 +168,39 @@ class MineJobIT {
     }
 
     // Independent check: the bundle cut at 64 tokens (its positions) on the texts as they are.
-    List<String> queries = new ArrayList<>();
-    List<String> positives = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
-    for (var row : JsonlTexts.rows(pairs)) {
-      ids.add(row.get("id").asText());
-      queries.add(row.get("query").asText());
-      positives.add(row.get("passage").asText());
-    }
-    try (EmbeddingModel longer = bundle.withMaxSequenceLength(64, "max_length")
-        .toModel(DataType.FLOAT); EmbeddingModel own = bundle.toModel(DataType.FLOAT)) {
-      double[] expected = cosines(longer, queries, positives);
-      double[] cut = cosines(own, queries, positives);
+    List<String> ids = f.ids();
+    try (EmbeddingModel longer = f.bundle().withMaxSequenceLength(64, "max_length")
+        .toModel(DataType.FLOAT); EmbeddingModel own = f.bundle().toModel(DataType.FLOAT)) {
+      double[] expected = cosines(longer, f.queries(), f.positives());
+      double[] cut = cosines(own, f.queries(), f.positives());
       double largestGap = 0;
       for (int i = 0; i < ids.size(); i++) {
         assertEquals(expected[i], mined.get(ids.get(i)), 1e-4, "pair " + ids.get(i));
         largestGap = Math.max(largestGap, Math.abs(expected[i] - cut[i]));
       }
       assertTrue(largestGap > 1e-2, "negative control: the bundle's 24 tokens cut passages");
+    }
+  }
+
+  /** Forty sample pairs and a tiny model over them, written under a test's directory. */
+  private record Fixture(String model, CheckpointBundle bundle, MineConfig.Input input,
+      List<String> ids, List<String> queries, List<String> positives) {
+    static Fixture write(Path tmp) throws IOException {
+      Path pairs = tmp.resolve("pairs.jsonl");
+      Files.write(pairs, Files.readAllLines(SAMPLE.resolve("pairs/train.jsonl")).subList(0, 40));
+      Path model = tmp.resolve("model");
+      CheckpointBundle bundle = tinyModel(pairs);
+      bundle.write(model, true);
+      List<String> ids = new ArrayList<>();
+      List<String> queries = new ArrayList<>();
+      List<String> positives = new ArrayList<>();
+      for (var row : JsonlTexts.rows(pairs)) {
+        ids.add(row.get("id").asText());
+        queries.add(row.get("query").asText());
+        positives.add(row.get("passage").asText());
+      }
+      return new Fixture(model.toString(), bundle, new MineConfig.Input(pairs.toString(),
+          "jsonl", "id", "query", "passage"), ids, queries, positives);
     }
   }
 
