@@ -84,6 +84,7 @@ public final class RecipeJob {
     long testTexts = testLeft ? SuiteSize.texts(s.test(), hadoop) : 0;
     List<Stage> plan = new ArrayList<>();
     Path start = work.resolve("start");
+    checkFinishedStart(start);
     plan.add(new Stage("import " + config.start().model(), start.resolve("config.json"),
         RecipeClock.Work.NONE, () -> importStart(s, start)));
     Path preModel = Path.of(s.prefinetune().runDir()).resolve("model");
@@ -139,6 +140,47 @@ public final class RecipeJob {
     log("done in %s; the table is in %s", minutes(System.nanoTime() - started),
         work.resolve("results.md"));
     return reports;
+  }
+
+  /**
+   * A rerun skips the start a work directory already holds, so that start must be the one the
+   * config asks for: a changed {@code start.max_length}, {@code start.layers} or
+   * {@code start.matryoshka_dims} is refused, naming the key, rather than silently trained on
+   * with the old one.
+   */
+  private void checkFinishedStart(Path start) {
+    Path file = start.resolve(CheckpointBundle.CONFIG);
+    if (!Files.exists(file)) {
+      return;
+    }
+    io.embedspark.io.BundleConfig have;
+    try {
+      have = io.embedspark.io.JsonFiles.MAPPER.readValue(file.toFile(),
+          io.embedspark.io.BundleConfig.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read " + file, e);
+    }
+    RecipeConfig.Start want = config.start();
+    List<String> problems = new ArrayList<>();
+    int length = Math.min(want.maxLength(), have.model().maxTokens());
+    if (have.maxSequenceLength() != length) {
+      problems.add("start.max_length = " + want.maxLength() + ", but it was imported at "
+          + have.maxSequenceLength() + " tokens");
+    }
+    if (want.layers() > 0 && have.model().numLayers() != want.layers()) {
+      problems.add("start.layers = " + want.layers() + ", but it has "
+          + have.model().numLayers());
+    }
+    if (!want.matryoshkaDims().isEmpty()
+        && !want.matryoshkaDims().equals(have.model().matryoshkaDims())) {
+      problems.add("start.matryoshka_dims = " + want.matryoshkaDims() + ", but it has "
+          + have.model().matryoshkaDims());
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidInputException("work = " + work + " holds a start model (" + start
+          + ") that this config did not ask for: " + String.join("; ", problems)
+          + ". Set work to another directory for the changed recipe, or the keys back");
+    }
   }
 
   private void importStart(Stages s, Path start) {

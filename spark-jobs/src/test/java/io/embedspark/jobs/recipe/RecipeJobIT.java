@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole recipe on real Spark local[2] over the bundled sample, from a tiny bundle: every
- * stage runs once, a rerun skips them all, and a filter naming a column the data lacks is named.
+ * stage runs once, a rerun skips them all, a rerun with another start is refused, and a filter
+ * naming a column the data lacks is named.
  */
 class RecipeJobIT {
   private static final Path SAMPLE = SampleModel.SAMPLE.toAbsolutePath().normalize();
@@ -84,6 +85,18 @@ class RecipeJobIT {
     assertEquals(reports.get("soup").metrics(), rerun.get("soup").metrics());
     assertEquals(stamp, Files.getLastModifiedTime(work.resolve("eval-soup/report.json"))
         .toMillis(), "the test report is read, not rewritten");
+
+    // A changed start is refused, not resumed with the start the work directory holds.
+    RecipeConfig changed = write(dir, "{section: python}", "start.max_length=16",
+        "start.matryoshka_dims=[4, 16]");
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> new RecipeJob(spark, changed, line -> { }).run());
+    for (String named : List.of("start.max_length = 16, but it was imported at 32 tokens",
+        "start.matryoshka_dims = [4, 16], but it has [8, 16]", work.toString())) {
+      assertTrue(e.getMessage().contains(named), named + " in " + e.getMessage());
+    }
+    assertEquals(stamp, Files.getLastModifiedTime(work.resolve("eval-soup/report.json"))
+        .toMillis(), "nothing rerun");
   }
 
   @Test
@@ -96,8 +109,11 @@ class RecipeJobIT {
     assertFalse(Files.exists(dir.resolve("work/prefinetune/model")));
   }
 
-  /** A recipe over the sample from a tiny bundle, the pre-finetune pairs filtered by {@code where}. */
-  private static RecipeConfig write(Path dir, String where) throws IOException {
+  /**
+   * A recipe over the sample from a tiny bundle, the pre-finetune pairs filtered by {@code where},
+   * with {@code --set} overrides of the recipe's own keys.
+   */
+  private static RecipeConfig write(Path dir, String where, String... sets) throws IOException {
     Path model = SampleModel.write(dir.resolve("tiny"));
     Files.writeString(dir.resolve("pre.yaml"), String.join("\n",
         "model: set-by-the-recipe",
@@ -141,6 +157,6 @@ class RecipeJobIT {
         "mine: '" + dir.resolve("mine.yaml") + "'",
         "finetune: '" + dir.resolve("fine.yaml") + "'",
         "test: '" + dir.resolve("test.yaml") + "'",
-        ""), "recipe.yaml", List.of(), RecipeConfig.class);
+        ""), "recipe.yaml", List.of(sets), RecipeConfig.class);
   }
 }
