@@ -51,16 +51,13 @@ public final class EmbedJob {
   /**
    * A job embedding with a bundle its caller has already read (and checked), as another job does
    * that embeds with the model it evaluates or mines with: the files are read and hashed once.
+   * The length rule is the same as for a bundle the job reads: the config's
+   * {@code limits.max_length} when set, else the files' own ({@link BundleFiles#withMaxLength}).
    *
-   * @param files the bundle at {@code config.model()}, with the length to embed at ({@link
-   *     BundleFiles#withMaxLength}); the config's {@code limits.max_length} must then be unset
+   * @param files the bundle at {@code config.model()}
    */
   public EmbedJob(SparkSession spark, EmbedConfig config, BundleFiles files,
       Consumer<String> progress) {
-    if (files != null && config.limits().maxLength() != null) {
-      throw new IllegalArgumentException("limits.max_length is set both in the config ("
-          + config.limits().maxLength() + ") and by the caller's bundle files");
-    }
     this.spark = spark;
     this.config = config;
     this.files = files;
@@ -83,7 +80,7 @@ public final class EmbedJob {
             + " a killed run left beside " + out[0]);
       }
     }
-    BundleFiles files = this.files != null ? this.files : BundleFiles.of(config.model(), hadoop)
+    BundleFiles files = (this.files != null ? this.files : BundleFiles.of(config.model(), hadoop))
         .withMaxLength(config.limits().maxLength(), "limits.max_length");
     BundleConfig model = files.config();
     config = config.withPrompt(io.embedspark.data.ModelPrompts.resolve(config.prompt(),

@@ -67,7 +67,8 @@ public final class EvalJob {
     }
     BundleFiles files = noModel ? null
         : BundleFiles.of(config.model(), hadoop).withMaxLength(config.maxLength(), "max_length");
-    int[] dims = dims(files == null ? null : files.config());
+    BundleConfig model = files == null ? null : files.config();
+    int[] dims = dims(model);
     Broadcast<BundleFiles> bundle = files == null ? null : jsc.broadcast(files);
     TaskFiles taskFiles = new TaskFiles(hadoop);
     Map<String, Double> metrics = new LinkedHashMap<>();
@@ -79,7 +80,8 @@ public final class EvalJob {
     try {
       TaskEvaluator evaluator = bundle == null ? null : new TaskEvaluator(
           new SparkTextEmbedder(jsc, bundle, config.inferenceEngine()),
-          Arrays.stream(dims).boxed().toList(), config.seed(), files.config().prompts());
+          Arrays.stream(dims).boxed().toList(), config.seed(), model.prompts());
+      RetrievalEvaluation retrieval = new RetrievalEvaluation(spark, config, files, progress);
       LargeTaskEvaluation large = bundle == null ? null : new LargeTaskEvaluation(spark, bundle,
           dims, config.seed(), config.driverFitRows(), progress, config.inferenceEngine());
       for (EvalConfig.Task task : config.tasks()) {
@@ -89,8 +91,7 @@ public final class EvalJob {
         TaskType type = TaskType.parse(task.type());
         main.put(task.name(), type.primaryMetric());
         if (type == TaskType.RETRIEVAL) {
-          RetrievalEvaluation.Result r = new RetrievalEvaluation(spark, config, files, progress)
-              .run(task, dims);
+          RetrievalEvaluation.Result r = retrieval.run(task, dims);
           metrics.putAll(r.model());
           bm25.putAll(r.bm25());
           perQuery.putAll(r.perQuery());

@@ -49,6 +49,8 @@ final class RetrievalEvaluation {
   private final TaskFiles files;
   /** The evaluated bundle at the eval's length; null when every retrieval task has embeddings. */
   private final BundleFiles model;
+  /** The tokens a text is embedded up to; 0 without a model. */
+  private final int maxLength;
   private final Consumer<String> progress;
 
   RetrievalEvaluation(SparkSession spark, EvalConfig config, BundleFiles model,
@@ -56,6 +58,7 @@ final class RetrievalEvaluation {
     this.spark = spark;
     this.config = config;
     this.model = model;
+    this.maxLength = model == null ? 0 : model.config().maxSequenceLength();
     this.files = new TaskFiles(spark.sparkContext().hadoopConfiguration());
     this.progress = progress;
   }
@@ -86,7 +89,7 @@ final class RetrievalEvaluation {
           queryPrompt, queryEmbeddings, dims).truncated();
       // How many texts the model saw only in part, at the length it embedded with.
       details.put(task.name() + "/truncated", Map.of("corpus", corpusCut, "queries", queriesCut,
-          "max_length", model.config().maxSequenceLength()));
+          "max_length", maxLength));
     }
     details.put(task.name() + "/embeddings", Map.of("corpus", corpusEmbeddings, "queries",
         queryEmbeddings));

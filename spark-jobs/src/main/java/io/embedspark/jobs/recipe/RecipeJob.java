@@ -153,13 +153,8 @@ public final class RecipeJob {
     if (!Files.exists(file)) {
       return;
     }
-    io.embedspark.io.BundleConfig have;
-    try {
-      have = io.embedspark.io.JsonFiles.MAPPER.readValue(file.toFile(),
-          io.embedspark.io.BundleConfig.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not read " + file, e);
-    }
+    io.embedspark.io.BundleConfig have = io.embedspark.io.JsonFiles.read(file,
+        io.embedspark.io.BundleConfig.class).validated(file.toString());
     RecipeConfig.Start want = config.start();
     List<String> problems = new ArrayList<>();
     int length = Math.min(want.maxLength(), have.model().maxTokens());

@@ -393,10 +393,15 @@ class EmbedJobIT {
             line -> { }).run());
     assertTrue(e.getMessage().contains("limits.max_length = 65 must be in 1..64"),
         e.getMessage());
-    // A caller passing its own bundle files carries the length in them, not in the config too.
-    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
-        () -> new EmbedJob(spark, c, io.embedspark.spark.BundleFiles.of(model), line -> { }));
-    assertTrue(twice.getMessage().contains("limits.max_length"), twice.getMessage());
+    // A caller's own bundle files follow the same rule: the config's length over the files'.
+    EmbedConfig viaFiles = new EmbedConfig(c.model(), c.input(), c.prompt(),
+        config("out/longer-files", "overwrite").output(), c.batching(), c.limits());
+    EmbedReport fromFiles = new EmbedJob(spark, viaFiles, io.embedspark.spark.BundleFiles
+        .of(model).withMaxLength(TestCorpus.MAX_LENGTH / 2, "max_length"), line -> { }).run();
+    assertEquals(r.truncated(), fromFiles.truncated());
+    Map<String, Row> byConfig = rowsById("out/longer");
+    rowsById("out/longer-files").forEach((id, row) -> assertArrayEquals(
+        floats(byConfig.get(id), "embedding_d16"), floats(row, "embedding_d16"), id));
   }
 
   @Test
