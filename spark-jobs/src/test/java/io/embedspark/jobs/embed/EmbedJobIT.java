@@ -400,7 +400,9 @@ class EmbedJobIT {
         .of(model).withMaxLength(TestCorpus.MAX_LENGTH / 2, "max_length"), line -> { }).run();
     assertEquals(r.truncated(), fromFiles.truncated());
     Map<String, Row> byConfig = rowsById("out/longer");
-    rowsById("out/longer-files").forEach((id, row) -> assertArrayEquals(
+    Map<String, Row> byFiles = rowsById("out/longer-files");
+    assertEquals(byConfig.keySet(), byFiles.keySet());
+    byFiles.forEach((id, row) -> assertArrayEquals(
         floats(byConfig.get(id), "embedding_d16"), floats(row, "embedding_d16"), id));
   }
 
