@@ -41,7 +41,7 @@ public final class HuggingFaceImporter {
     ModelParameters params = ModelParameters.of(
         options.projection().complete(encoder, config, options.seed()), config,
         weights.toString()).requireFinite(weights.toString());
-    int maxLength = Math.min(options.maxSequenceLength(), config.maxTokens());
+    int maxLength = config.sequenceLength(options.maxSequenceLength());
     String tokenizer = tokenizerJson(dir);
     Provenance provenance = Provenance.now("import:huggingface:" + dir.toAbsolutePath(),
         List.of(), options.seed(), JsonFiles.MAPPER.valueToTree(options), null);

@@ -32,8 +32,8 @@ public final class PresetModels {
     EncoderConfig config = EncoderPresets.byName(preset).withVocabSize(vocab.size());
     Provenance provenance = Provenance.now("init:" + preset.toLowerCase(Locale.ROOT),
         List.of(data), seed, null, null);
-    return new CheckpointBundle(BundleConfig.of(config, Math.min(maxLength,
-        config.maxPositions())), ModelParameters.initialise(config, seed),
+    return new CheckpointBundle(BundleConfig.of(config,
+        config.sequenceLength(maxLength)), ModelParameters.initialise(config, seed),
         TokenizerJson.wordPiece(vocab, false), provenance);
   }
 }

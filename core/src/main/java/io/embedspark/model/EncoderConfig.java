@@ -80,6 +80,14 @@ public record EncoderConfig(
     return maxPositions - positionOffset;
   }
 
+  /**
+   * The length, in tokens, a bundle of this model cuts texts at when {@code requested} are asked
+   * for: the request, at most the positions the model has.
+   */
+  public int sequenceLength(int requested) {
+    return Math.min(requested, maxTokens());
+  }
+
   /** Width of one attention head. */
   @JsonIgnore
   public int headSize() {

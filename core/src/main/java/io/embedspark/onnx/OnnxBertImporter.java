@@ -121,7 +121,7 @@ public final class OnnxBertImporter {
     ModelParameters params = ModelParameters.of(
         options.projection().complete(encoder, config, options.seed()), config, source)
         .requireFinite(source);
-    int maxLength = Math.min(options.maxSequenceLength(), config.maxPositions());
+    int maxLength = config.sequenceLength(options.maxSequenceLength());
     Provenance provenance = Provenance.now("import:onnx:" + source, List.of(), options.seed(),
         JsonFiles.MAPPER.valueToTree(options), null);
     return new CheckpointBundle(BundleConfig.of(config, maxLength), params, tokenizerJson,

@@ -69,7 +69,7 @@ public final class TfBertImporter {
     String tokenizer = TokenizerJson.wordPiece(vocabulary, lowercase(dir));
     Provenance provenance = Provenance.now("import:tensorflow:" + origin.toAbsolutePath(),
         List.of(), options.seed(), JsonFiles.MAPPER.valueToTree(options), null);
-    int maxLength = Math.min(options.maxSequenceLength(), config.maxPositions());
+    int maxLength = config.sequenceLength(options.maxSequenceLength());
     return new CheckpointBundle(BundleConfig.of(config, maxLength), params, tokenizer,
         provenance).checkTokenizerFits();
   }

@@ -14,9 +14,13 @@ import java.util.Locale;
  * tunes.
  *
  * @param start the pretrained model the run starts from
- * @param work where every stage writes: {@code start/}, {@code prefinetune/}, {@code mine/},
+ * @param work where every stage writes: {@code start/}, {@code prefinetune/},
+ *     {@code prefinetuned/} (the checkpoint handed on), {@code mine/},
  *     {@code finetune/}, {@code soup/}, {@code eval-<model>/} and {@code results.md}
  * @param prefinetune a {@code train} job config (stage 1)
+ * @param prefinetuneCheckpoint which pre-finetune checkpoint the later stages start from:
+ *     {@code best} on the stage's dev suite (when its config names one; else the last) or
+ *     {@code last}
  * @param mine a {@code mine} job config, or empty to finetune without mined negatives
  * @param mined the finetune dataset the mined triples become
  * @param finetune a {@code train} job config (stage 2); its {@code eval.config} scores the
@@ -25,12 +29,16 @@ import java.util.Locale;
  * @param evaluate which models the test suite reports: {@code zero-shot}, {@code prefinetune},
  *     {@code finetune}, {@code soup}
  */
-public record RecipeConfig(Start start, String work, String prefinetune, String mine,
+public record RecipeConfig(Start start, String work, String prefinetune,
+    String prefinetuneCheckpoint, String mine,
     Mined mined, String finetune, String test, List<String> evaluate) {
 
   /** The models the recipe can report, in the order of its table. */
   public static final List<String> MODELS = List.of("zero-shot", "prefinetune", "finetune",
       "soup");
+
+  /** The values of {@code prefinetune_checkpoint}. */
+  public static final List<String> CHECKPOINTS = List.of("best", "last");
 
   /**
    * @param model a named model ({@code minilm}, {@code mbert}, ...), a bundle or a checkpoint
@@ -80,6 +88,12 @@ public record RecipeConfig(Start start, String work, String prefinetune, String 
       p.add("mined.weight = " + mined.weight() + " must be positive");
     }
     required(p, "prefinetune", prefinetune);
+    prefinetuneCheckpoint = prefinetuneCheckpoint == null ? "best"
+        : prefinetuneCheckpoint.trim().toLowerCase(Locale.ROOT);
+    if (!CHECKPOINTS.contains(prefinetuneCheckpoint)) {
+      p.add("prefinetune_checkpoint = '" + prefinetuneCheckpoint + "' must be one of "
+          + String.join(", ", CHECKPOINTS));
+    }
     required(p, "finetune", finetune);
     required(p, "test", test);
     evaluate = evaluate == null ? MODELS : evaluate.stream()

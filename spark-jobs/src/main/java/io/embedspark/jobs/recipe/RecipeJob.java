@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embedspark.config.YamlConfig;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.eval.report.EvalReport;
+import io.embedspark.io.BundleConfig;
 import io.embedspark.io.CheckpointBundle;
+import io.embedspark.io.JsonFiles;
 import io.embedspark.jobs.demo.ReportTable;
+import io.embedspark.jobs.eval.BestCheckpoint;
 import io.embedspark.jobs.eval.EvalConfig;
 import io.embedspark.jobs.eval.EvalJob;
 import io.embedspark.jobs.eval.GreedySoup;
@@ -14,8 +17,8 @@ import io.embedspark.jobs.mine.MineConfig;
 import io.embedspark.jobs.mine.MineJob;
 import io.embedspark.jobs.train.TrainJob;
 import io.embedspark.jobs.train.TrainJobConfig;
-import io.embedspark.train.ModelSoup;
 import io.embedspark.model.ProcessMemory;
+import io.embedspark.train.ModelSoup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 
@@ -43,6 +47,10 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class RecipeJob {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The pre-finetune checkpoint the later stages start from, under {@code work}. */
+  static final String HANDED_ON = "prefinetuned";
+  /** Which checkpoint that is and why, one line, under {@code work}. */
+  static final String HANDED_ON_NOTE = "prefinetuned.txt";
 
   private final SparkSession spark;
   private final RecipeConfig config;
@@ -87,10 +95,14 @@ public final class RecipeJob {
     checkFinishedStart(start);
     plan.add(new Stage("import " + config.start().model(), start.resolve("config.json"),
         RecipeClock.Work.NONE, () -> importStart(s, start)));
-    Path preModel = Path.of(s.prefinetune().runDir()).resolve("model");
-    plan.add(new Stage("pre-finetune", preModel.resolve("config.json"),
+    Path preRun = Path.of(s.prefinetune().runDir());
+    plan.add(new Stage("pre-finetune", preRun.resolve("model/config.json"),
         RecipeWork.training(s.prefinetune(), 0, 0),
         () -> new TrainJob(spark, s.prefinetune(), this::relay).run()));
+    Path handedOn = work.resolve(HANDED_ON);
+    plan.add(new Stage("hand on the " + config.prefinetuneCheckpoint()
+        + " pre-finetune checkpoint", handedOn.resolve("config.json"), RecipeClock.Work.NONE,
+        () -> handOn(preRun, handedOn)));
     double minedNegatives = 0;
     if (s.mine() != null) {
       Path mined = Path.of(s.mine().output()).resolve("_mine_report.json");
@@ -105,7 +117,7 @@ public final class RecipeJob {
         () -> new TrainJob(spark, s.finetune(), this::relay).run()));
     Map<String, Path> models = new LinkedHashMap<>();
     models.put("zero-shot", start);
-    models.put("prefinetune", preModel);
+    models.put("prefinetune", handedOn);
     models.put("finetune", fineRun.resolve("model"));
     if (config.evaluate().contains("soup")) {
       Path soup = work.resolve("soup");
@@ -153,11 +165,10 @@ public final class RecipeJob {
     if (!Files.exists(file)) {
       return;
     }
-    io.embedspark.io.BundleConfig have = io.embedspark.io.JsonFiles.read(file,
-        io.embedspark.io.BundleConfig.class).validated(file.toString());
+    BundleConfig have = JsonFiles.read(file, BundleConfig.class).validated(file.toString());
     RecipeConfig.Start want = config.start();
     List<String> problems = new ArrayList<>();
-    int length = Math.min(want.maxLength(), have.model().maxTokens());
+    int length = have.model().sequenceLength(want.maxLength());
     if (have.maxSequenceLength() != length) {
       problems.add("start.max_length = " + want.maxLength() + ", but it was imported at "
           + have.maxSequenceLength() + " tokens");
@@ -190,6 +201,31 @@ public final class RecipeJob {
   }
 
   /**
+   * Copies the pre-finetune checkpoint the later stages start from to {@code handedOn}: the one
+   * that scored best on the stage's dev suite ({@link BestCheckpoint}), or its final model when
+   * {@code prefinetune_checkpoint} is {@code last} or no checkpoint was scored. The reason goes
+   * to {@value #HANDED_ON_NOTE} first, for the results page, then the bundle, whose presence
+   * marks the stage done.
+   */
+  private void handOn(Path preRun, Path handedOn) {
+    Optional<BestCheckpoint.Choice> best = config.prefinetuneCheckpoint().equals("best")
+        ? BestCheckpoint.of(preRun) : Optional.empty();
+    Path from = best.map(BestCheckpoint.Choice::model).orElse(preRun.resolve("model"));
+    String why = best.map(BestCheckpoint.Choice::describe).orElse(
+        config.prefinetuneCheckpoint().equals("last") ? "the last (prefinetune_checkpoint = last)"
+            : "the last; no checkpoint was scored on dev (the pre-finetune config has no "
+                + "eval.config)");
+    String note = from + ": " + why;
+    try {
+      Files.writeString(work.resolve(HANDED_ON_NOTE), note + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + work.resolve(HANDED_ON_NOTE), e);
+    }
+    CheckpointBundle.read(from).write(handedOn, false);
+    log("pre-finetuned model: %s", note);
+  }
+
+  /**
    * The rows the mine job reads (its queries, and at most as many distinct passages); 0 when
    * they cannot be counted, so the mine job itself reports what is wrong with its input.
    */
@@ -207,7 +243,7 @@ public final class RecipeJob {
   private Stages load() {
     String start = work.resolve("start").toString();
     String preRun = work.resolve("prefinetune").toString();
-    String preModel = preRun + "/model";
+    String preModel = work.resolve(HANDED_ON).toString();
     TrainJobConfig pre = YamlConfig.load(Path.of(config.prefinetune()),
         List.of(set("model", start), set("run_dir", preRun)), TrainJobConfig.class);
     MineConfig mine = null;
@@ -285,6 +321,11 @@ public final class RecipeJob {
         .append(config.start().model()).append("`; each cell is the task's main metric on the "
             + "test suite; stages in `").append(work).append("`.\n\n```\n").append(table)
         .append("```\n");
+    Path note = work.resolve(HANDED_ON_NOTE);
+    if (Files.exists(note)) {
+      b.append("\nPre-finetuned model (`prefinetune`): ")
+          .append(CheckpointBundle.readString(note).strip()).append('\n');
+    }
     try {
       Files.writeString(work.resolve("results.md"), b.toString());
     } catch (IOException e) {

@@ -33,6 +33,7 @@ class RecipeConfigTest {
     assertEquals("minilm", recipe.start().model());
     assertEquals(List.of(96, 192, 384), recipe.start().matryoshkaDims());
     assertEquals(RecipeConfig.MODELS, recipe.evaluate());
+    assertEquals("best", recipe.prefinetuneCheckpoint(), "the later stages start from the peak");
     TrainJobConfig pre = load(TrainJobConfig.class, fromRoot(recipe.prefinetune()));
     assertEquals(Map.of("split", "train"), pre.datasets().get(0).where(),
         "the pre-finetune reads the train split only");
@@ -144,10 +145,11 @@ class RecipeConfigTest {
   void everyBadValueIsNamedAtOnce() {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> YamlConfig.parse(
         "start: {layers: -1, max_length: 2, matryoshka_dims: [192, 96]}\nmined: {weight: 0}\n"
-            + "evaluate: [zero-shot, best]\n", "r.yaml", List.of(), RecipeConfig.class));
+            + "evaluate: [zero-shot, best]\nprefinetune_checkpoint: first\n", "r.yaml", List.of(),
+        RecipeConfig.class));
     for (String key : List.of("start.model", "start.layers = -1", "start.max_length = 2",
         "start.matryoshka_dims = [192, 96]", "mined.weight = 0.0", "prefinetune", "finetune",
-        "test", "evaluate: 'best'")) {
+        "test", "evaluate: 'best'", "prefinetune_checkpoint = 'first' must be one of best, last")) {
       assertTrue(e.getMessage().contains(key), key + " in " + e.getMessage());
     }
   }

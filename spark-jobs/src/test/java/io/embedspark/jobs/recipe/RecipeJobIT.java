@@ -1,5 +1,6 @@
 package io.embedspark.jobs.recipe;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +10,8 @@ import io.embedspark.config.YamlConfig;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.eval.report.EvalReport;
 import io.embedspark.io.CheckpointBundle;
+import io.embedspark.jobs.eval.BestCheckpoint;
+import io.embedspark.jobs.eval.CheckpointEvaluation;
 import io.embedspark.jobs.eval.SampleModel;
 import io.embedspark.spark.SparkSessions;
 import java.io.IOException;
@@ -25,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole recipe on real Spark local[2] over the bundled sample, from a tiny bundle: every
- * stage runs once, a rerun skips them all, a rerun with another start is refused, and a filter
- * naming a column the data lacks is named.
+ * stage runs once, stage 1 hands on its best checkpoint on dev (not its last), a rerun skips them
+ * all, a rerun with another start is refused, and a filter naming a column the data lacks is
+ * named.
  */
 class RecipeJobIT {
   private static final Path SAMPLE = SampleModel.SAMPLE.toAbsolutePath().normalize();
@@ -54,10 +58,10 @@ class RecipeJobIT {
         "the where filter keeps the python rows only: " + lines);
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("  dataset retrieval-mined: 2454 rows "
         + "from " + dir.resolve("work/mine/triples"))), "the mined triples join the finetune");
-    assertTrue(lines.stream().noneMatch(l -> l.startsWith("stage 2/9 pre-finetune (")
+    assertTrue(lines.stream().noneMatch(l -> l.startsWith("stage 2/10 pre-finetune (")
         && l.contains(" left)")), "no estimate before a stage was timed: " + lines);
-    for (String later : List.of("stage 3/9 mine hard negatives (",
-        "stage 9/9 test suite: soup (")) {
+    for (String later : List.of("stage 4/10 mine hard negatives (",
+        "stage 10/10 test suite: soup (")) {
       assertTrue(lines.stream().anyMatch(l -> l.startsWith(later) && l.matches(
           ".*; about \\d+m\\d\\ds left\\)")), "an estimate of the time left: " + lines);
     }
@@ -65,11 +69,27 @@ class RecipeJobIT {
     CheckpointBundle start = CheckpointBundle.read(work.resolve("start"));
     assertEquals(List.of(8, 16), start.config().model().matryoshkaDims(),
         "the bundle's own Matryoshka dims");
-    for (String stage : List.of("prefinetune/model", "finetune/model", "soup")) {
+    for (String stage : List.of("prefinetune/model", "prefinetuned", "finetune/model", "soup")) {
       assertTrue(Files.isRegularFile(work.resolve(stage).resolve("config.json")), stage);
     }
+    // Stage 1 hands on its best checkpoint on dev: the finetune starts from it, as its own dev
+    // score of its start shows, and it is one checkpoint, not the other.
+    List<CheckpointEvaluation.Entry> pre = CheckpointEvaluation.read(work.resolve("prefinetune"))
+        .stream().filter(e -> e.step() > 0).toList();
+    assertEquals(2, pre.size(), "both pre-finetune checkpoints scored on dev: " + pre);
+    BestCheckpoint.Choice best = BestCheckpoint.of(work.resolve("prefinetune")).orElseThrow();
+    assertEquals(pre.get(0), best.best(), "on d8 the first checkpoint peaks (0.0221 against "
+        + "0.0217 nDCG@10), so the choice is seen to differ from the last: " + pre);
+    assertEquals(best.best().metrics(), CheckpointEvaluation.read(work.resolve("finetune"))
+        .get(0).metrics(), "the finetune's start is the best pre-finetune checkpoint");
+    assertArrayEquals(Files.readAllBytes(best.model().resolve(CheckpointBundle.WEIGHTS)),
+        Files.readAllBytes(work.resolve("prefinetuned").resolve(CheckpointBundle.WEIGHTS)),
+        "a copy of the chosen checkpoint's weights");
+    assertTrue(lines.contains("pre-finetuned model: " + best.model() + ": " + best.describe()),
+        "the choice is named: " + lines);
     String results = Files.readString(work.resolve("results.md"));
-    for (String column : List.of("zero-shot", "prefinetune", "finetune", "soup", "BM25")) {
+    for (String column : List.of("zero-shot", "prefinetune", "finetune", "soup", "BM25",
+        "Pre-finetuned model (`prefinetune`): " + best.model())) {
       assertTrue(results.contains(column), column + " in " + results);
     }
     assertTrue(results.contains(String.format(java.util.Locale.ROOT, "%12.4f",
@@ -79,7 +99,7 @@ class RecipeJobIT {
 
     List<String> again = new ArrayList<>();
     Map<String, EvalReport> rerun = new RecipeJob(spark, config, again::add).run();
-    assertEquals(9, again.stream().filter(l -> l.contains(": done before (")).count(),
+    assertEquals(10, again.stream().filter(l -> l.contains(": done before (")).count(),
         "every stage skipped: " + again);
     assertFalse(again.stream().anyMatch(l -> l.contains("step 1/")), "no training again");
     assertEquals(reports.get("soup").metrics(), rerun.get("soup").metrics());
@@ -88,11 +108,12 @@ class RecipeJobIT {
 
     // A changed start is refused, not resumed with the start the work directory holds.
     RecipeConfig changed = write(dir, "{section: python}", "start.max_length=16",
-        "start.matryoshka_dims=[4, 16]");
+        "start.layers=1", "start.matryoshka_dims=[4, 16]");
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> new RecipeJob(spark, changed, line -> { }).run());
     for (String named : List.of("start.max_length = 16, but it was imported at 32 tokens",
-        "start.matryoshka_dims = [4, 16], but it has [8, 16]", work.toString())) {
+        "start.layers = 1, but it has 2", "start.matryoshka_dims = [4, 16], but it has [8, 16]",
+        work.toString())) {
       assertTrue(e.getMessage().contains(named), named + " in " + e.getMessage());
     }
     assertEquals(stamp, Files.getLastModifiedTime(work.resolve("eval-soup/report.json"))
@@ -120,7 +141,8 @@ class RecipeJobIT {
         "datasets:",
         "  - {name: pairs, path: '" + SAMPLE.resolve("pairs/train.jsonl") + "', task: retrieval,",
         "     where: " + where + ", fields: {query: query, positive: passage}}",
-        "train: {steps: 2, global_batch_size: 16, learning_rate: 1.0e-3, checkpoint_every: 2}",
+        "train: {steps: 2, global_batch_size: 16, learning_rate: 1.0e-3, checkpoint_every: 1}",
+        "eval: {config: '" + dir.resolve("dev.yaml") + "', metric: dev-retrieval/ndcg@10/d8}",
         ""));
     Files.writeString(dir.resolve("mine.yaml"), String.join("\n",
         "model: set-by-the-recipe",
