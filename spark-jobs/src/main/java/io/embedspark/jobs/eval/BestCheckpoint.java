@@ -35,7 +35,7 @@ public final class BestCheckpoint {
     public String describe() {
       String line = String.format(Locale.ROOT, "%s scored best on dev of %d checkpoints: %s = %.4f",
           best.checkpoint(), candidates, best.metric(), best.value());
-      return best == last ? line + " (the last)"
+      return best.equals(last) ? line + " (the last)"
           : line + String.format(Locale.ROOT, "; the last, %s, %.4f", last.checkpoint(),
               last.value());
     }
