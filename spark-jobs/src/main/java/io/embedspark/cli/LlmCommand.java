@@ -1,12 +1,12 @@
 package io.embedspark.cli;
 
 import io.embedspark.data.JsonlTexts;
+import io.embedspark.io.TextFiles;
 import io.embedspark.llm.ChatClient;
 import io.embedspark.llm.DataSteps;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,12 +43,9 @@ final class LlmCommand implements Callable<Integer> {
           c.field("negatives"));
     };
     Path out = Path.of(c.output());
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp");
     StringBuilder b = new StringBuilder();
     r.rows().forEach(row -> b.append(row.toString()).append('\n'));
-    Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);
-    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    TextFiles.writeAtomically(out, b);
     System.out.printf("llm %s: %d rows in, %d out %s; %d requests, %d answers from the cache; "
         + "written to %s%n", c.step(), rows.size(), r.rows().size(), r.counts(),
         client.requests(), client.cacheHits(), out);

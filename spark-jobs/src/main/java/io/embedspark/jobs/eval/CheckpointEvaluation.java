@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.embedspark.error.InvalidInputException;
 import io.embedspark.io.CheckpointBundle;
+import io.embedspark.io.TextFiles;
 import io.embedspark.eval.report.EvalReport;
 import io.embedspark.eval.report.QualityCurve;
 import io.embedspark.eval.tasks.ReportKeys;
@@ -169,13 +170,10 @@ public final class CheckpointEvaluation implements Consumer<Path> {
       for (Entry e : entries) {
         b.append(JSON.writeValueAsString(e)).append('\n');
       }
-      Path tmp = runDir.resolve("." + LOG + ".tmp");
-      Files.writeString(tmp, b.toString(), StandardCharsets.UTF_8);
-      Files.move(tmp, runDir.resolve(LOG), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + runDir.resolve(LOG), e);
     }
+    TextFiles.writeAtomically(runDir.resolve(LOG), b);
   }
 
   private void deleteScratch(Path dir) {

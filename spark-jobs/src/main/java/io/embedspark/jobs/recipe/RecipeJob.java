@@ -7,8 +7,8 @@ import io.embedspark.eval.report.EvalReport;
 import io.embedspark.io.BundleConfig;
 import io.embedspark.io.CheckpointBundle;
 import io.embedspark.io.JsonFiles;
+import io.embedspark.io.TextFiles;
 import io.embedspark.jobs.demo.ReportTable;
-import io.embedspark.jobs.eval.BestCheckpoint;
 import io.embedspark.jobs.eval.EvalConfig;
 import io.embedspark.jobs.eval.EvalJob;
 import io.embedspark.jobs.eval.GreedySoup;
@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 
@@ -201,28 +200,15 @@ public final class RecipeJob {
   }
 
   /**
-   * Copies the pre-finetune checkpoint the later stages start from to {@code handedOn}: the one
-   * that scored best on the stage's dev suite ({@link BestCheckpoint}), or its final model when
-   * {@code prefinetune_checkpoint} is {@code last} or no checkpoint was scored. The reason goes
-   * to {@value #HANDED_ON_NOTE} first, for the results page, then the bundle, whose presence
-   * marks the stage done.
+   * Copies the pre-finetune checkpoint the later stages start from ({@link HandOn}) to
+   * {@code handedOn}. The reason goes to {@value #HANDED_ON_NOTE} first, for the results page,
+   * then the bundle, whose presence marks the stage done.
    */
   private void handOn(Path preRun, Path handedOn) {
-    Optional<BestCheckpoint.Choice> best = config.prefinetuneCheckpoint().equals("best")
-        ? BestCheckpoint.of(preRun) : Optional.empty();
-    Path from = best.map(BestCheckpoint.Choice::model).orElse(preRun.resolve("model"));
-    String why = best.map(BestCheckpoint.Choice::describe).orElse(
-        config.prefinetuneCheckpoint().equals("last") ? "the last (prefinetune_checkpoint = last)"
-            : "the last; no checkpoint was scored on dev (the pre-finetune config has no "
-                + "eval.config)");
-    String note = from + ": " + why;
-    try {
-      Files.writeString(work.resolve(HANDED_ON_NOTE), note + "\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing " + work.resolve(HANDED_ON_NOTE), e);
-    }
-    CheckpointBundle.read(from).write(handedOn, false);
-    log("pre-finetuned model: %s", note);
+    HandOn choice = HandOn.choose(preRun, config.prefinetuneCheckpoint());
+    TextFiles.writeAtomically(work.resolve(HANDED_ON_NOTE), choice.note() + "\n");
+    CheckpointBundle.read(choice.model()).write(handedOn, false);
+    log("pre-finetuned model: %s", choice.note());
   }
 
   /**
@@ -326,11 +312,7 @@ public final class RecipeJob {
       b.append("\nPre-finetuned model (`prefinetune`): ")
           .append(CheckpointBundle.readString(note).strip()).append('\n');
     }
-    try {
-      Files.writeString(work.resolve("results.md"), b.toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing " + work.resolve("results.md"), e);
-    }
+    TextFiles.writeAtomically(work.resolve("results.md"), b);
   }
 
   private void relay(String line) {

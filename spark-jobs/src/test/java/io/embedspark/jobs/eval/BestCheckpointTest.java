@@ -3,11 +3,9 @@ package io.embedspark.jobs.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
  * disk, never the start and never a non-finite score.
  */
 class BestCheckpointTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String KEY = "dev/ndcg@10/d16";
 
   @Test
@@ -58,18 +55,10 @@ class BestCheckpointTest {
   }
 
   private static CheckpointEvaluation.Entry entry(long step, String name, double value) {
-    return new CheckpointEvaluation.Entry(step, name, KEY, value, Map.of(KEY, value));
+    return EvalLogs.entry(step, name, KEY, value);
   }
 
-  /** Writes the entries as the training run logs them, with each checkpoint's model directory. */
   private static void log(Path run, CheckpointEvaluation.Entry... entries) throws IOException {
-    StringBuilder b = new StringBuilder();
-    for (CheckpointEvaluation.Entry e : entries) {
-      b.append(JSON.writeValueAsString(e)).append('\n');
-      if (!e.checkpoint().equals(CheckpointEvaluation.START)) {
-        Files.createDirectories(run.resolve(e.checkpoint()).resolve("model"));
-      }
-    }
-    Files.writeString(run.resolve(CheckpointEvaluation.LOG), b.toString());
+    EvalLogs.write(run, entries);
   }
 }
