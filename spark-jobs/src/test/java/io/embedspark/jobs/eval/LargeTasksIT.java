@@ -126,10 +126,12 @@ class LargeTasksIT {
     DistributedKMeans.Result partial = new DistributedKMeans(4, 1, 300, 1000, 0L)
         .lloyd(fewer, new double[][][] {copy(start)});
     assertTrue(maxDiff(spread.centres(), partial.centres()) > 1e-3);
-    // Restarts: the first restart of five is the single restart's, so five do no worse.
+    // Restarts: the first restart of five is the single restart's, so five do no worse. The
+    // partitions' sums arrive in any order, so equal inertias may differ in their last bits.
     DistributedKMeans.Result five = new DistributedKMeans(4, 5, 300, 1000, 3L).fit(points);
     DistributedKMeans.Result one = new DistributedKMeans(4, 1, 300, 1000, 3L).fit(points);
-    assertTrue(five.inertia() <= one.inertia(), five.inertia() + " > " + one.inertia());
+    assertTrue(five.inertia() <= one.inertia() * (1 + 1e-12),
+        five.inertia() + " > " + one.inertia());
   }
 
   @Test
