@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
 public final class Main {
 
   public static void main(String[] args) {
+    // Before anything starts ND4J, which reads the choice once.
+    io.embedspark.nd4j.OpFence.request();
     // A tokenizer.json the native library cannot survive ends the command with a message.
     io.embedspark.tokenize.TokenizerIsolation.enable();
     System.exit(commandLine().execute(args));

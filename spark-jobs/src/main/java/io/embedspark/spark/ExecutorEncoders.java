@@ -3,6 +3,7 @@ package io.embedspark.spark;
 import io.embedspark.backprop.ManualBackprop;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.NativeThreads;
+import io.embedspark.nd4j.OpFence;
 import io.embedspark.tokenize.TokenBatch;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Function;
@@ -38,6 +39,7 @@ final class ExecutorEncoders {
     if (task != null) {
       NativeThreads.configure(task.cpus());
     }
+    OpFence.warnIfInactive();
     Replica r = borrow(run, chunk, seed);
     if (r == null) {
       r = new Replica(run, new ManualBackprop(config, dtype, dropout), new long[] {-1});

@@ -5,6 +5,7 @@ import io.embedspark.embed.CoreShare;
 import io.embedspark.embed.InferenceEngine;
 import io.embedspark.model.EmbeddingModel;
 import io.embedspark.model.NativeThreads;
+import io.embedspark.nd4j.OpFence;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -94,6 +95,7 @@ public final class ExecutorModels {
     }
     LoadedBundle bundle = BUNDLES.get(files.modelKey());
     if (bundle == null) {
+      OpFence.warnIfInactive();
       releaseIdleBundles();
       EmbeddingModel model = files.read(BundleFiles.cacheRoot()).toModel(DataType.FLOAT);
       bundle = new LoadedBundle(model, new HashMap<>());

@@ -14,6 +14,7 @@ import io.embedspark.io.Provenance;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.EncoderPresets;
 import io.embedspark.model.ModelParameters;
+import io.embedspark.nd4j.OpFence;
 import io.embedspark.tokenize.TokenizerJson;
 import io.embedspark.tokenize.WordPieceTrainer;
 import io.embedspark.train.ContrastiveTrainer;
@@ -61,6 +62,7 @@ class MultiProcessTrainingIT {
     SparkSession spark = SparkSession.builder().appName("MultiProcessTrainingIT")
         .master("local-cluster[2,1,1024]")
         .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+        .config("spark.executor.extraJavaOptions", OpFence.request())
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.ui.enabled", "false").config("spark.task.maxFailures", "4")
         .getOrCreate();
@@ -84,6 +86,10 @@ class MultiProcessTrainingIT {
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       waitForExecutors(jsc, 2);
+      // The executor JVMs run ND4J's ops through the fenced executioner when asked, as
+      // SparkSessions asks them.
+      assertEquals(List.of(true, true), jsc.parallelize(List.of(0, 1), 2)
+          .map(i -> OpFence.active()).collect());
       spark.sparkContext().addSparkListener(killer);
       ContrastiveTrainer.Result distributed = new ContrastiveTrainer(c,
           TaskPrompts.retrievalDefaults(), tmp.resolve("cluster"), DataType.FLOAT, line -> { },
