@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a small text file whole or not at all: the text goes to a hidden sibling first, which is
@@ -24,10 +25,23 @@ public final class TextFiles {
    */
   public static void writeAtomically(Path file, CharSequence text) {
     Path target = file.toAbsolutePath().normalize();
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + System.nanoTime());
+    writeAtomically(file, text, "." + target.getFileName() + ".tmp-" + System.nanoTime());
+  }
+
+  /**
+   * As {@link #writeAtomically(Path, CharSequence)} through the sibling {@code tmpName}, which
+   * must not exist: a file already there is someone else's, so the write fails and leaves it.
+   */
+  static void writeAtomically(Path file, CharSequence text, String tmpName) {
+    Path target = file.toAbsolutePath().normalize();
+    Path tmp = target.resolveSibling(tmpName);
+    boolean created = false;
     try {
       Files.createDirectories(target.getParent());
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.createFile(tmp);
+      created = true;
+      Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
@@ -35,10 +49,12 @@ public final class TextFiles {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
+      if (created) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
       }
       throw new UncheckedIOException("cannot write " + file, e);
     }

@@ -40,6 +40,24 @@ class TextFilesTest {
     assertEquals(List.of("note.txt"), names(dir), "the temporary file is removed");
   }
 
+  @Test
+  void aFileAlreadyAtTheTemporaryNameIsLeftAsItWas(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("results.md");
+    Files.writeString(file, "previous\n");
+    Path foreign = dir.resolve(".results.md.tmp-7");
+    Files.writeString(foreign, "someone else's\n");
+    UncheckedIOException e = assertThrows(UncheckedIOException.class,
+        () -> TextFiles.writeAtomically(file, "new\n", ".results.md.tmp-7"));
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertEquals("someone else's\n", Files.readString(foreign), "neither truncated nor deleted");
+    assertEquals("previous\n", Files.readString(file));
+    // The control: the same name free, the same call writes.
+    Files.delete(foreign);
+    TextFiles.writeAtomically(file, "new\n", ".results.md.tmp-7");
+    assertEquals("new\n", Files.readString(file));
+    assertEquals(List.of("results.md"), names(dir));
+  }
+
   private static List<String> names(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
