@@ -1,6 +1,7 @@
 package io.embedspark.gradcache;
 
 import io.embedspark.backprop.ManualBackprop;
+import io.embedspark.nd4j.OpFence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,10 @@ class GradientCacheMemoryTest {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(caps);
+    String fence = OpFence.request(); // as this JVM runs: no native crash when the collector runs
+    if (!fence.isEmpty()) {
+      cmd.add(fence);
+    }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
         MemoryProbe.class.getName(), shape, "" + pairs, "" + width, "" + chunk, "" + steps));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

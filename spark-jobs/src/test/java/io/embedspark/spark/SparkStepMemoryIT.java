@@ -3,6 +3,7 @@ package io.embedspark.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.embedspark.nd4j.OpFence;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,6 +36,10 @@ class SparkStepMemoryIT {
         cmd.add(arg); // what Spark needs on Java 17, as this JVM was given
       }
     }
+    String fence = OpFence.request(); // as this JVM runs: no native crash when the collector runs
+    if (!fence.isEmpty()) {
+      cmd.add(fence);
+    }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
         SparkStepMemoryProbe.class.getName(), "" + STEPS, "32", "64", "16", "" + leakMb));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -43,6 +48,8 @@ class SparkStepMemoryIT {
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), () -> "probe failed:\n" + out);
+    assertTrue(fence.isEmpty() || out.contains("fenced=true"),
+        () -> "the probe JVM does not run the fenced executioner:\n" + out);
     long[] rss = out.lines().filter(l -> l.startsWith("step="))
         .mapToLong(l -> Long.parseLong(l.replaceAll(".*rssMB=(\\d+).*", "$1"))).toArray();
     assertEquals(STEPS, rss.length, () -> "probe output:\n" + out);

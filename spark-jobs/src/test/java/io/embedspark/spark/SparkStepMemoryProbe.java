@@ -10,6 +10,7 @@ import io.embedspark.loss.MatryoshkaLoss;
 import io.embedspark.model.EncoderConfig;
 import io.embedspark.model.ModelParameters;
 import io.embedspark.model.ProcessMemory;
+import io.embedspark.nd4j.OpFence;
 import io.embedspark.optim.AdamW;
 import io.embedspark.optim.GradientClipping;
 import io.embedspark.tokenize.TokenBatch;
@@ -47,6 +48,7 @@ public final class SparkStepMemoryProbe {
         .master("local[2]").config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         .getOrCreate();
+    System.out.println("fenced=" + OpFence.active());
     TrainableEncoder driver = BackpropEngine.MANUAL.create(MINILM, DataType.FLOAT, true);
     driver.load(ModelParameters.initialise(MINILM, 1));
     MatryoshkaLoss loss = new MatryoshkaLoss(new GeminiNceLoss(0.05), MINILM.matryoshkaDims(),
