@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A JVM started by {@code bin/embedspark} ends when its heap runs out in a background thread,
@@ -41,7 +40,9 @@ class LauncherOutOfMemoryTest {
       System.out.flush();
       Object result = new Object();
       synchronized (result) {
-        result.wait();
+        while (true) {
+          result.wait(); // nothing will ever deliver it
+        }
       }
     }
   }
@@ -61,37 +62,46 @@ class LauncherOutOfMemoryTest {
     return options;
   }
 
-  private static Process probe(List<String> options) throws IOException {
+  /** Starts the probe with these JVM options, its output and errors going to {@code log}. */
+  private static Process probe(List<String> options, Path log) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(options);
     cmd.addAll(List.of("-Xmx32m", "-cp", System.getProperty("java.class.path"),
         ThreadOutOfMemoryProbe.class.getName()));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+        .start();
   }
 
   @Test
-  void aHeapExhaustedInABackgroundThreadEndsTheJvmWithStatus3() throws Exception {
+  void aHeapExhaustedInABackgroundThreadEndsTheJvmWithStatus3(@TempDir Path dir)
+      throws Exception {
     List<String> options = launcherOptions();
     assertTrue(options.contains("-XX:+ExitOnOutOfMemoryError"), "launcher options " + options);
-    Process p = probe(options);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the JVM is still running");
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    Path log = dir.resolve("probe.log");
+    Process p = probe(options, log);
+    boolean ended = p.waitFor(60, TimeUnit.SECONDS);
+    p.destroyForcibly().waitFor();
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    assertTrue(ended, "the JVM was still running after 60 s: " + out);
     assertEquals(3, p.exitValue(), out);
     assertTrue(out.contains("Terminating due to java.lang.OutOfMemoryError"), out);
   }
 
   @Test
-  void negativeControlWithoutTheLauncherOptionsTheJvmWaitsForever() throws Exception {
-    Process p = probe(List.of());
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      boolean waiting = false;
-      while (!waiting && (line = out.readLine()) != null) {
-        waiting = line.contains("waiting for its result");
+  void negativeControlWithoutTheLauncherOptionsTheJvmWaitsForever(@TempDir Path dir)
+      throws Exception {
+    Path log = dir.resolve("probe.log");
+    Process p = probe(List.of(), log);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (p.isAlive() && System.nanoTime() < deadline
+          && !Files.readString(log, StandardCharsets.UTF_8).contains("waiting for its result")) {
+        Thread.sleep(100);
       }
-      assertTrue(waiting, "the probe's reader thread did not die of the heap");
+      String out = Files.readString(log, StandardCharsets.UTF_8);
+      assertTrue(out.contains("waiting for its result"),
+          "the probe's reader thread did not die of the heap: " + out);
       assertFalse(p.waitFor(3, TimeUnit.SECONDS), "without the option the JVM should keep waiting");
     } finally {
       p.destroyForcibly().waitFor();
